@@ -1,0 +1,63 @@
+{{/* Chart name, overridable. */}}
+{{- define "isolation-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Fully qualified app name: the prefix of every object this chart makes. */}}
+{{- define "isolation-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "isolation-operator.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Common labels. Never app.kubernetes.io/managed-by=isolation-operator: the operator watches objects selected by that
+label as its own tenants' objects. Helm's value ("Helm") keeps the chart's objects out of its caches.
+*/}}
+{{- define "isolation-operator.labels" -}}
+helm.sh/chart: {{ include "isolation-operator.chart" . }}
+{{ include "isolation-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/component: operator
+app.kubernetes.io/part-of: isolation-operator
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "isolation-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "isolation-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "isolation-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "isolation-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "isolation-operator.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+{{- end }}
+
+{{/* RBAC subject: the operator's ServiceAccount. */}}
+{{- define "isolation-operator.subject" -}}
+- kind: ServiceAccount
+  name: {{ include "isolation-operator.serviceAccountName" . }}
+  namespace: {{ .Release.Namespace }}
+{{- end }}

@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using k8s;
+
+namespace IsolationOperator.LocalCluster;
+
+/// <summary>etcd + kube-apiserver (+ kube-controller-manager) running from a work directory.</summary>
+internal sealed class LocalPlane
+{
+    private static readonly string[] ServingDnsNames =
+        ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"];
+
+    private static readonly IPAddress[] ServingIps = [IPAddress.Loopback, IPAddress.IPv6Loopback, IPAddress.Parse("10.0.0.1")];
+
+    private readonly ConcurrentDictionary<string, IssuedCertificate> _userCertificates = new();
+    private readonly Lock _stopGate = new();
+    private readonly bool _ownsWorkDirectory;
+    private readonly ProcessSupervisor _supervisor;
+    private readonly Watchdog _watchdog;
+    private Task? _stopping;
+    private bool _cleanedUp;
+
+    private LocalPlane(
+        WorkDirectoryLayout layout, bool ownsWorkDirectory, CertificateAuthority ca, IssuedCertificate admin, string serverUrl,
+        ProcessSupervisor supervisor, Watchdog watchdog)
+    {
+        Layout = layout;
+        _ownsWorkDirectory = ownsWorkDirectory;
+        Ca = ca;
+        Admin = admin;
+        ServerUrl = serverUrl;
+        _supervisor = supervisor;
+        _watchdog = watchdog;
+    }
+
+    public WorkDirectoryLayout Layout { get; }
+
+    public CertificateAuthority Ca { get; }
+
+    public IssuedCertificate Admin { get; }
+
+    public string ServerUrl { get; }
+
+    public IReadOnlyList<int> ProcessIds => [.. _supervisor.Processes.Select(p => p.Id)];
+
+    public static async Task<LocalPlane> StartAsync(ControlPlaneOptions options, string assets, CancellationToken ct)
+    {
+        var (layout, owns) = PrepareWorkDirectory(options.WorkDirectory);
+        var ca = CertificateAuthority.Create();
+        ca.Root.WriteTo(layout.CaCert, layout.CaKey);
+        ca.IssueServer("kube-apiserver", ServingDnsNames, ServingIps).WriteTo(layout.ServingCert, layout.ServingKey);
+        var admin = ca.IssueClient("admin", "system:masters");
+        ServiceAccountKeys.Write(layout.ServiceAccountKey, layout.ServiceAccountPublicKey);
+        await File.WriteAllTextAsync(layout.AuditPolicy, ControlPlaneArguments.AuditPolicy, ct).ConfigureAwait(false);
+
+        int etcdClient = FreePort.Next(), etcdPeer = FreePort.Next(), apiPort = FreePort.Next();
+        var serverUrl = $"https://127.0.0.1:{apiPort}";
+        KubeconfigWriter.WriteClientCertificate(layout.AdminKubeconfig, serverUrl, ca.Root.CertificatePem, admin, "admin");
+        await File.WriteAllTextAsync(layout.PidFile, "", ct).ConfigureAwait(false);
+
+        // Watchdog first: from the first child on, a SIGKILL of this process must not leave orphans.
+        var watchdog = Watchdog.Start(layout.PidFile, marker: layout.Root, directoryToRemove: owns ? layout.Root : null);
+        var supervisor = new ProcessSupervisor(layout.Logs, layout.PidFile);
+        var plane = new LocalPlane(layout, owns, ca, admin, serverUrl, supervisor, watchdog);
+        LivePlanes.Add(plane);
+        try
+        {
+            var readiness = new Readiness(supervisor, options.StartTimeout);
+            supervisor.Start("etcd", Path.Combine(assets, "etcd"), ControlPlaneArguments.Etcd(layout, etcdClient, etcdPeer));
+            // No need to wait for etcd: the apiserver retries its storage connection while etcd elects itself.
+            supervisor.Start("kube-apiserver", Path.Combine(assets, "kube-apiserver"), ControlPlaneArguments.ApiServer(layout, apiPort, etcdClient));
+            using (var adminWithKey = admin.WithPrivateKey())
+            {
+                await readiness.WaitForApiServerAsync(serverUrl, ca.Root.Certificate, adminWithKey, ct).ConfigureAwait(false);
+            }
+
+            using var client = new Kubernetes(plane.AdminConfig());
+            await readiness.WaitForDefaultNamespaceAsync(client, ct).ConfigureAwait(false);
+
+            var kcm = Path.Combine(assets, "kube-controller-manager");
+            if (options.StartControllerManager && File.Exists(kcm))
+            {
+                // Started only now: KCM 1.20 exits if the apiserver is not healthy within 10 s of its start.
+                var identity = ca.IssueClient("system:kube-controller-manager", "system:masters");
+                KubeconfigWriter.WriteClientCertificate(
+                    layout.ControllerManagerKubeconfig, serverUrl, ca.Root.CertificatePem, identity, "system:kube-controller-manager");
+                supervisor.Start("kube-controller-manager", kcm, ControlPlaneArguments.ControllerManager(layout));
+                await readiness.WaitForControllerManagerAsync(client, ct).ConfigureAwait(false);
+            }
+
+            return plane;
+        }
+        catch
+        {
+            await plane.StopAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public KubernetesClientConfiguration AdminConfig() => ConfigFor(Admin);
+
+    public KubernetesClientConfiguration ConfigFor(string user, string[] groups) => ConfigFor(UserCertificate(user, groups));
+
+    public string WriteKubeconfigFor(string user, string[] groups)
+    {
+        Directory.CreateDirectory(Layout.Users);
+        var path = Path.Combine(Layout.Users, $"{FileSafe(user)}-{Hash(CacheKey(user, groups))}.kubeconfig");
+        KubeconfigWriter.WriteClientCertificate(path, ServerUrl, Ca.Root.CertificatePem, UserCertificate(user, groups), user);
+        return path;
+    }
+
+    public Task StopAsync()
+    {
+        lock (_stopGate)
+        {
+            return _stopping ??= StopCoreAsync();
+        }
+    }
+
+    /// <summary>Synchronous stop for ProcessExit; safe to run alongside or after StopAsync.</summary>
+    public void StopNow()
+    {
+        _supervisor.StopAllNow();
+        CleanUp();
+    }
+
+    private static (WorkDirectoryLayout Layout, bool Owns) PrepareWorkDirectory(string? configured)
+    {
+        bool owns;
+        string root;
+        if (string.IsNullOrEmpty(configured))
+        {
+            // No "etcd"/"kube" in the name: the path appears in every child's command line.
+            root = Directory.CreateTempSubdirectory("isolation-plane-").FullName;
+            owns = true;
+        }
+        else
+        {
+            root = Path.GetFullPath(configured);
+            owns = !Directory.Exists(root);
+            Directory.CreateDirectory(root);
+        }
+
+        var layout = new WorkDirectoryLayout(root);
+        // A reused directory may hold a previous run's etcd data, which would not match the new ports.
+        layout.RemoveOwnedEntries();
+        Directory.CreateDirectory(layout.Pki);
+        Directory.CreateDirectory(layout.Logs);
+        Directory.CreateDirectory(layout.EtcdData);
+        PrivateFile.Restrict(layout.EtcdData);
+        return (layout, owns);
+    }
+
+    private static string CacheKey(string user, string[] groups) => $"{user}\n{string.Join('\n', groups)}";
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..10];
+
+    private static string FileSafe(string text) =>
+        new([.. text.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').Take(60)]);
+
+    private static string Base64(string pem) => Convert.ToBase64String(Encoding.UTF8.GetBytes(pem));
+
+    private IssuedCertificate UserCertificate(string user, string[] groups) =>
+        _userCertificates.GetOrAdd(CacheKey(user, groups), _ => Ca.IssueClient(user, groups));
+
+    private KubernetesClientConfiguration ConfigFor(IssuedCertificate client) =>
+        new()
+        {
+            Host = ServerUrl,
+            SslCaCerts = [X509CertificateLoader.LoadCertificate(Ca.Root.Certificate.RawData)],
+            ClientCertificateData = Base64(client.CertificatePem),
+            ClientCertificateKeyData = Base64(client.KeyPem),
+        };
+
+    private async Task StopCoreAsync()
+    {
+        await _supervisor.StopAllAsync().ConfigureAwait(false);
+        CleanUp();
+    }
+
+    private void CleanUp()
+    {
+        lock (_stopGate)
+        {
+            if (_cleanedUp)
+            {
+                return;
+            }
+
+            _cleanedUp = true;
+        }
+
+        _watchdog.Stop();
+        LivePlanes.Remove(this);
+        try
+        {
+            if (_ownsWorkDirectory)
+            {
+                Directory.Delete(Layout.Root, recursive: true);
+            }
+            else
+            {
+                Layout.RemoveOwnedEntries();
+            }
+        }
+        catch (IOException)
+        {
+            // Best effort: a file still held open must not turn a clean shutdown into a failure.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        Ca.Dispose();
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json.Serialization;
+
+namespace IsolationOperator.Api.V1Alpha1;
+
+// Optional fields stay nullable: a value type would always serialise and claim the field in a server-side apply.
+public sealed class DemoTenantSpec
+{
+    /// <summary>Display name of the prospect.</summary>
+    [JsonPropertyName("prospect")] public string Prospect { get; set; } = "";
+    /// <summary>The accountable sales engineer.</summary>
+    [JsonPropertyName("owner")] public string Owner { get; set; } = "";
+    /// <summary>Namespace to create; default demo-&lt;metadata.name&gt;. Immutable once provisioned.</summary>
+    [JsonPropertyName("namespace")] public string? Namespace { get; set; }
+    /// <summary>small | medium | large: quota and limit presets.</summary>
+    [JsonPropertyName("profile")] public string? Profile { get; set; }
+    /// <summary>Lifetime from creation, as a Go duration (168h, 90m, 20s). expiresAt wins when both are set.</summary>
+    [JsonPropertyName("ttl")] public string? Ttl { get; set; }
+    [JsonPropertyName("expiresAt")] public DateTimeOffset? ExpiresAt { get; set; }
+    [JsonPropertyName("suspended")] public bool? Suspended { get; set; }
+    [JsonPropertyName("access")] public IList<AccessEntry>? Access { get; set; }
+    [JsonPropertyName("network")] public NetworkSpec? Network { get; set; }
+    /// <summary>Overrides of the profile's ResourceQuota, e.g. requests.cpu: "2".</summary>
+    [JsonPropertyName("quota")] public IDictionary<string, k8s.Models.IntOrString>? Quota { get; set; }
+    [JsonPropertyName("secrets")] public IList<SecretSpec>? Secrets { get; set; }
+}
+
+public sealed class AccessEntry
+{
+    /// <summary>User | Group (identity-provider groups as the cluster's authenticator reports them).</summary>
+    [JsonPropertyName("kind")] public string Kind { get; set; } = "";
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    /// <summary>admin | edit | view.</summary>
+    [JsonPropertyName("role")] public string Role { get; set; } = "";
+    /// <summary>Access ends at this moment while the rest of the tenant stays.</summary>
+    [JsonPropertyName("expiresAt")] public DateTimeOffset? ExpiresAt { get; set; }
+}
+
+public sealed class NetworkSpec
+{
+    [JsonPropertyName("allowDNS")] public bool? AllowDNS { get; set; }
+    [JsonPropertyName("ingressFromNamespaces")] public IList<string>? IngressFromNamespaces { get; set; }
+    [JsonPropertyName("egressCIDRs")] public IList<string>? EgressCIDRs { get; set; }
+}
+
+public sealed class SecretSpec
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("keys")] public IList<SecretKeySpec> Keys { get; set; } = new List<SecretKeySpec>();
+    /// <summary>Regenerate the values on this schedule (Go duration); never when absent.</summary>
+    [JsonPropertyName("rotateEvery")] public string? RotateEvery { get; set; }
+}
+
+public sealed class SecretKeySpec
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("length")] public int? Length { get; set; }
+}

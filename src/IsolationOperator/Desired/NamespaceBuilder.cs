@@ -1,0 +1,26 @@
+using k8s.Models;
+
+namespace IsolationOperator.Desired;
+
+public static class NamespaceBuilder
+{
+    public const string OwnerAnnotation = "isolation.demo.dev/owner";
+    public const string ProspectAnnotation = "isolation.demo.dev/prospect";
+
+    public static V1Namespace Build(TenantPlan plan, string owner, string prospect)
+    {
+        var meta = TenantLabels.Meta(plan.Tenant, plan.Namespace);
+        // Pod Security "restricted" at every level: enforce rejects, audit and warn tell the user why.
+        foreach (var mode in new[] { "enforce", "audit", "warn" })
+        {
+            meta.Labels[$"pod-security.kubernetes.io/{mode}"] = "restricted";
+            meta.Labels[$"pod-security.kubernetes.io/{mode}-version"] = "latest";
+        }
+        meta.Annotations = new Dictionary<string, string>
+        {
+            [OwnerAnnotation] = owner,
+            [ProspectAnnotation] = prospect,
+        };
+        return new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = meta };
+    }
+}

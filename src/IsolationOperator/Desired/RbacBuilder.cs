@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using System.Text;
+using k8s.Models;
+
+namespace IsolationOperator.Desired;
+
+/// <summary>
+/// Namespace Roles written here rather than the built-in admin/edit ClusterRoles, which allow editing
+/// NetworkPolicies and RoleBindings and so undo the isolation. No rule grants a write on NetworkPolicies, quotas,
+/// limit ranges, RBAC, the namespace, ServiceAccounts or existing Secrets (the operator's generated ones among them).
+/// </summary>
+public static class RbacBuilder
+{
+    public const string WorkloadServiceAccount = "demo-workload";
+    public const string WorkloadBinding = "demo-workload-edit";
+    public const string AccessBindingPrefix = "access-";
+
+    private static readonly string[] Read = ["get", "list", "watch"];
+    private static readonly string[] Write = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
+
+    private static readonly V1PolicyRule[] ViewRules =
+    [
+        Rule("", Read, "pods", "pods/log", "pods/status", "services", "endpoints", "configmaps", "persistentvolumeclaims",
+            "serviceaccounts", "events", "resourcequotas", "limitranges", "replicationcontrollers"),
+        Rule("apps", Read, "deployments", "statefulsets", "replicasets", "daemonsets", "controllerrevisions"),
+        Rule("batch", Read, "jobs", "cronjobs"),
+        Rule("networking.k8s.io", Read, "ingresses", "networkpolicies"),
+        Rule("autoscaling", Read, "horizontalpodautoscalers"),
+        Rule("policy", Read, "poddisruptionbudgets"),
+        Rule("events.k8s.io", Read, "events"),
+    ];
+
+    private static readonly V1PolicyRule[] EditRules =
+    [
+        .. ViewRules,
+        Rule("", Write, "pods", "services", "configmaps", "persistentvolumeclaims", "replicationcontrollers"),
+        Rule("", ["create"], "pods/exec", "pods/attach", "pods/portforward"),
+        // Secrets may be read and created, never changed or deleted: RBAC cannot exempt the operator's own secrets
+        // from a broader grant, and a lost generated password breaks a live demo.
+        Rule("", ["get", "list", "watch", "create"], "secrets"),
+        Rule("apps", Write, "deployments", "statefulsets", "replicasets", "deployments/scale", "statefulsets/scale"),
+        Rule("batch", Write, "jobs", "cronjobs"),
+        Rule("networking.k8s.io", Write, "ingresses"),
+        Rule("autoscaling", Write, "horizontalpodautoscalers"),
+        Rule("policy", Write, "poddisruptionbudgets"),
+    ];
+
+    private static readonly V1PolicyRule[] AdminRules =
+    [
+        .. EditRules,
+        // Admins may see who has access; changing it is the DemoTenant's job.
+        Rule("rbac.authorization.k8s.io", Read, "roles", "rolebindings"),
+    ];
+
+    /// <summary>Role name per access role in the spec.</summary>
+    public static readonly IReadOnlyDictionary<string, (string RoleName, V1PolicyRule[] Rules)> Roles =
+        new Dictionary<string, (string, V1PolicyRule[])>
+        {
+            ["admin"] = ("tenant-admin", AdminRules),
+            ["edit"] = ("tenant-edit", EditRules),
+            ["view"] = ("tenant-view", ViewRules),
+        };
+
+    public static IReadOnlyList<V1Role> BuildRoles(TenantPlan plan) =>
+        Roles.Values.Select(r => new V1Role
+        {
+            ApiVersion = "rbac.authorization.k8s.io/v1",
+            Kind = "Role",
+            Metadata = TenantLabels.Meta(plan.Tenant, r.RoleName, plan.Namespace),
+            Rules = r.Rules.ToList(),
+        }).OrderBy(r => r.Metadata.Name, StringComparer.Ordinal).ToList();
+
+    public static V1ServiceAccount BuildServiceAccount(TenantPlan plan) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "ServiceAccount",
+        Metadata = TenantLabels.Meta(plan.Tenant, WorkloadServiceAccount, plan.Namespace),
+        // Pods get no API token unless they ask for one explicitly.
+        AutomountServiceAccountToken = false,
+    };
+
+    /// <summary>One binding per access entry in force, plus the workload ServiceAccount's; none while suspended.</summary>
+    public static IReadOnlyList<V1RoleBinding> BuildBindings(TenantPlan plan)
+    {
+        if (plan.Suspended) return [];
+        var bindings = plan.Access.Select(a => Binding(plan, BindingName(a), Roles[a.Role].RoleName, new Rbacv1Subject
+        {
+            Kind = a.Kind,
+            Name = a.Name,
+            ApiGroup = "rbac.authorization.k8s.io",
+        })).ToList();
+        bindings.Add(Binding(plan, WorkloadBinding, Roles["edit"].RoleName, new Rbacv1Subject
+        {
+            Kind = "ServiceAccount",
+            Name = WorkloadServiceAccount,
+            NamespaceProperty = plan.Namespace,
+        }));
+        return bindings;
+    }
+
+    /// <summary>A stable, valid object name for a subject whose name may hold '@', ':' or capitals.</summary>
+    public static string BindingName(AccessGrant a)
+    {
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{a.Kind}/{a.Name}/{a.Role}")))[..8].ToLowerInvariant();
+        var readable = new string(a.Name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
+        if (readable.Length > 40) readable = readable[..40].TrimEnd('-');
+        return $"{AccessBindingPrefix}{a.Role}-{a.Kind.ToLowerInvariant()}-{(readable.Length > 0 ? readable + "-" : "")}{hash}";
+    }
+
+    private static V1RoleBinding Binding(TenantPlan plan, string name, string role, Rbacv1Subject subject) => new()
+    {
+        ApiVersion = "rbac.authorization.k8s.io/v1",
+        Kind = "RoleBinding",
+        Metadata = TenantLabels.Meta(plan.Tenant, name, plan.Namespace),
+        RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = role },
+        Subjects = [subject],
+    };
+
+    private static V1PolicyRule Rule(string group, string[] verbs, params string[] resources) => new()
+    {
+        ApiGroups = [group],
+        Resources = resources.ToList(),
+        Verbs = verbs.ToList(),
+    };
+}

@@ -1,0 +1,27 @@
+namespace IsolationOperator.Desired;
+
+/// <summary>A DemoTenant's spec, validated and resolved against defaults and the clock: what the builders consume.</summary>
+public sealed record TenantPlan
+{
+    public required string Tenant { get; init; }
+    public required string Namespace { get; init; }
+    public required Profile Profile { get; init; }
+    /// <summary>Profile quota with the spec's overrides applied, in canonical quantity form.</summary>
+    public required IReadOnlyDictionary<string, string> Quota { get; init; }
+    public DateTimeOffset? ExpiresAt { get; init; }
+    public bool Suspended { get; init; }
+    /// <summary>Access entries in force now (not expired).</summary>
+    public required IReadOnlyList<AccessGrant> Access { get; init; }
+    /// <summary>Access entries whose own deadline has passed.</summary>
+    public IReadOnlyList<AccessGrant> ExpiredAccess { get; init; } = [];
+    public bool AllowDNS { get; init; } = true;
+    public IReadOnlyList<string> IngressFromNamespaces { get; init; } = [];
+    public IReadOnlyList<string> EgressCIDRs { get; init; } = [];
+    public IReadOnlyList<SecretPlan> Secrets { get; init; } = [];
+}
+
+public sealed record AccessGrant(string Kind, string Name, string Role, DateTimeOffset? ExpiresAt);
+
+public sealed record SecretPlan(string Name, IReadOnlyList<SecretKeyPlan> Keys, TimeSpan? RotateEvery);
+
+public sealed record SecretKeyPlan(string Name, int Length);

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using IsolationOperator.Api.V1Alpha1;
+using k8s.Models;
+
+namespace IsolationOperator.Desired;
+
+/// <summary>
+/// Checks what the CRD schema cannot (derived names, quota keys, CIDRs, immutability) and resolves defaults.
+/// Problems are phrased for a sales engineer: they end up in the DemoTenant's Ready condition.
+/// </summary>
+public static partial class TenantPlanner
+{
+    public const int DefaultSecretLength = 24;
+    private static readonly string[] ReservedNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex DnsLabel();
+
+    public static string NamespaceFor(DemoTenant tenant) =>
+        string.IsNullOrEmpty(tenant.Spec.Namespace) ? $"demo-{tenant.Metadata.Name}" : tenant.Spec.Namespace!;
+
+    /// <summary>status.expiresAt: spec.expiresAt, else creation time + ttl, else none.</summary>
+    public static DateTimeOffset? ExpiresAt(DemoTenant tenant)
+    {
+        if (tenant.Spec.ExpiresAt is { } at) return at.ToUniversalTime();
+        if (GoDuration.TryParse(tenant.Spec.Ttl, out var ttl) && tenant.Metadata.CreationTimestamp is { } created)
+            return new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) + ttl;
+        return null;
+    }
+
+    public static PlanResult Plan(DemoTenant tenant, DateTimeOffset now)
+    {
+        var problems = new List<string>();
+        var spec = tenant.Spec;
+        var name = tenant.Metadata.Name;
+
+        var ns = NamespaceFor(tenant);
+        if (ns.Length > 63 || !DnsLabel().IsMatch(ns))
+            problems.Add(string.IsNullOrEmpty(spec.Namespace)
+                ? $"the default namespace name \"{ns}\" is longer than 63 characters; set spec.namespace to a shorter name"
+                : $"spec.namespace \"{ns}\" is not a valid namespace name");
+        if (ReservedNamespaces.Contains(ns) || ns.StartsWith("kube-", StringComparison.Ordinal))
+            problems.Add($"spec.namespace \"{ns}\" is a system namespace and cannot host a demo");
+        var provisioned = tenant.Status?.Namespace;
+        if (!string.IsNullOrEmpty(provisioned) && provisioned != ns)
+            problems.Add($"spec.namespace cannot change once provisioned: this demo lives in \"{provisioned}\"; " +
+                         $"set it back, or create a new DemoTenant for \"{ns}\"");
+
+        var profileName = string.IsNullOrEmpty(spec.Profile) ? Profiles.Default : spec.Profile!;
+        if (!Profiles.All.TryGetValue(profileName, out var profile))
+        {
+            problems.Add($"spec.profile \"{profileName}\" is unknown; use small, medium or large");
+            profile = Profiles.All[Profiles.Default];
+        }
+
+        var quota = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in profile.Quota) quota[k] = Canonical(v);
+        foreach (var (key, raw) in spec.Quota ?? new Dictionary<string, IntOrString>())
+        {
+            var text = raw?.Value ?? "";
+            if (Profiles.Locked.Contains(key))
+                problems.Add($"spec.quota.{key} cannot be set: it stays 0 so the demo is not exposed outside its network policies");
+            else if (!Profiles.OverridableKeys.Contains(key))
+                problems.Add($"spec.quota.{key} is not a quota this operator manages; use one of: {string.Join(", ", Profiles.OverridableKeys.Order())}");
+            else if (!TryCanonical(text, out var canonical))
+                problems.Add($"spec.quota.{key} \"{text}\" is not a valid quantity");
+            else
+                quota[key] = canonical;
+        }
+
+        if (spec.Ttl is not null && !GoDuration.TryParse(spec.Ttl, out _))
+            problems.Add($"spec.ttl \"{spec.Ttl}\" is not a duration like 168h, 90m or 20s");
+
+        var active = new List<AccessGrant>();
+        var expired = new List<AccessGrant>();
+        foreach (var a in spec.Access ?? [])
+        {
+            var grant = new AccessGrant(a.Kind, a.Name, a.Role, a.ExpiresAt?.ToUniversalTime());
+            if (!RbacBuilder.Roles.ContainsKey(a.Role))
+                problems.Add($"spec.access: role \"{a.Role}\" for {a.Kind} {a.Name} is unknown; use admin, edit or view");
+            else if (grant.ExpiresAt is { } until && until <= now) expired.Add(grant);
+            else active.Add(grant);
+        }
+        foreach (var dup in (spec.Access ?? []).GroupBy(a => (a.Kind, a.Name)).Where(g => g.Count() > 1))
+            problems.Add($"spec.access lists {dup.Key.Kind} {dup.Key.Name} more than once; keep one entry per subject");
+
+        var cidrs = new List<string>();
+        foreach (var cidr in spec.Network?.EgressCIDRs ?? [])
+        {
+            if (IPNetwork.TryParse(cidr, out var net)) cidrs.Add(net.ToString());
+            else problems.Add($"spec.network.egressCIDRs: \"{cidr}\" is not a CIDR such as 203.0.113.0/24");
+        }
+
+        var secrets = new List<SecretPlan>();
+        foreach (var s in spec.Secrets ?? [])
+        {
+            TimeSpan? rotate = null;
+            if (s.RotateEvery is not null)
+            {
+                if (GoDuration.TryParse(s.RotateEvery, out var every) && every >= TimeSpan.FromSeconds(1)) rotate = every;
+                else problems.Add($"spec.secrets[{s.Name}].rotateEvery \"{s.RotateEvery}\" is not a duration of at least 1s");
+            }
+            foreach (var dup in s.Keys.GroupBy(k => k.Name).Where(g => g.Count() > 1))
+                problems.Add($"spec.secrets[{s.Name}] lists key \"{dup.Key}\" more than once");
+            secrets.Add(new SecretPlan(s.Name,
+                s.Keys.Select(k => new SecretKeyPlan(k.Name, k.Length ?? DefaultSecretLength)).ToList(), rotate));
+        }
+        foreach (var dup in secrets.GroupBy(s => s.Name).Where(g => g.Count() > 1))
+            problems.Add($"spec.secrets lists \"{dup.Key}\" more than once");
+
+        if (problems.Count > 0) return new PlanResult(null, problems);
+        return new PlanResult(new TenantPlan
+        {
+            Tenant = name,
+            Namespace = ns,
+            Profile = profile,
+            Quota = quota,
+            ExpiresAt = ExpiresAt(tenant),
+            Suspended = spec.Suspended == true,
+            Access = active,
+            ExpiredAccess = expired,
+            AllowDNS = spec.Network?.AllowDNS ?? true,
+            IngressFromNamespaces = (spec.Network?.IngressFromNamespaces ?? []).Distinct().ToList(),
+            EgressCIDRs = cidrs.Distinct().ToList(),
+            Secrets = secrets,
+        }, []);
+    }
+
+    /// <summary>The API server stores quantities canonicalised; building them the same way lets a compare find "no change".</summary>
+    public static string Canonical(string quantity) =>
+        TryCanonical(quantity, out var c) ? c : throw new ArgumentException($"not a quantity: {quantity}");
+
+    public static bool TryCanonical(string text, out string canonical)
+    {
+        canonical = "";
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        try
+        {
+            canonical = new ResourceQuantity(text.Trim()).CanonicalizeString();
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+        {
+            return false;
+        }
+    }
+}
+
+public sealed record PlanResult(TenantPlan? Plan, IReadOnlyList<string> Problems);

@@ -1,0 +1,128 @@
+using IsolationOperator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+
+namespace IsolationOperator.Engine;
+
+/// <summary>The kinds the operator watches and writes, each wired to KubernetesClient's typed calls.</summary>
+public static class OwnedKinds
+{
+    private const string FieldManager = OperatorIdentity.FieldManager;
+
+    public static readonly OwnedKind<V1Namespace> Namespaces = new()
+    {
+        ApiVersion = "v1", Kind = "Namespace", Namespaced = false,
+        List = async (c, sel, ct) => { var l = await c.CoreV1.ListNamespaceAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
+        Watch = (c, sel, rv, t, err, ct) => c.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
+        Patch = (c, p, name, _, ct) => c.CoreV1.PatchNamespaceAsync(p, name, fieldManager: FieldManager, force: true, cancellationToken: ct),
+        Replace = (c, o, ct) => c.CoreV1.ReplaceNamespaceAsync(o, o.Metadata.Name, fieldManager: FieldManager, cancellationToken: ct),
+        Delete = (c, name, _, ct) => c.CoreV1.DeleteNamespaceAsync(name, propagationPolicy: "Background", cancellationToken: ct),
+        Read = (c, name, _, ct) => c.CoreV1.ReadNamespaceAsync(name, cancellationToken: ct),
+    };
+
+    public static readonly OwnedKind<V1NetworkPolicy> NetworkPolicies = new()
+    {
+        ApiVersion = "networking.k8s.io/v1", Kind = "NetworkPolicy",
+        List = async (c, sel, ct) => { var l = await c.NetworkingV1.ListNetworkPolicyForAllNamespacesAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
+        Watch = (c, sel, rv, t, err, ct) => c.NetworkingV1.WatchListNetworkPolicyForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
+        Patch = (c, p, name, ns, ct) => c.NetworkingV1.PatchNamespacedNetworkPolicyAsync(p, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
+        Replace = (c, o, ct) => c.NetworkingV1.ReplaceNamespacedNetworkPolicyAsync(o, o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: ct),
+        Delete = (c, name, ns, ct) => c.NetworkingV1.DeleteNamespacedNetworkPolicyAsync(name, ns, cancellationToken: ct),
+        Read = (c, name, ns, ct) => c.NetworkingV1.ReadNamespacedNetworkPolicyAsync(name, ns, cancellationToken: ct),
+    };
+
+    public static readonly OwnedKind<V1ResourceQuota> ResourceQuotas = new()
+    {
+        ApiVersion = "v1", Kind = "ResourceQuota",
+        List = async (c, sel, ct) => { var l = await c.CoreV1.ListResourceQuotaForAllNamespacesAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
+        Watch = (c, sel, rv, t, err, ct) => c.CoreV1.WatchListResourceQuotaForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
+        Patch = (c, p, name, ns, ct) => c.CoreV1.PatchNamespacedResourceQuotaAsync(p, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
+        Replace = (c, o, ct) => c.CoreV1.ReplaceNamespacedResourceQuotaAsync(o, o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: ct),
+        Delete = (c, name, ns, ct) => c.CoreV1.DeleteNamespacedResourceQuotaAsync(name, ns, cancellationToken: ct),
+        Read = (c, name, ns, ct) => c.CoreV1.ReadNamespacedResourceQuotaAsync(name, ns, cancellationToken: ct),
+    };
+
+    public static readonly OwnedKind<V1LimitRange> LimitRanges = new()
+    {
+        ApiVersion = "v1", Kind = "LimitRange",
+        List = async (c, sel, ct) => { var l = await c.CoreV1.ListLimitRangeForAllNamespacesAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
+        Watch = (c, sel, rv, t, err, ct) => c.CoreV1.WatchListLimitRangeForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
+        Patch = (c, p, name, ns, ct) => c.CoreV1.PatchNamespacedLimitRangeAsync(p, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
+        Replace = (c, o, ct) => c.CoreV1.ReplaceNamespacedLimitRangeAsync(o, o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: ct),
+        Delete = (c, name, ns, ct) => c.CoreV1.DeleteNamespacedLimitRangeAsync(name, ns, cancellationToken: ct),
+        Read = (c, name, ns, ct) => c.CoreV1.ReadNamespacedLimitRangeAsync(name, ns, cancellationToken: ct),
+    };
+
+    public static readonly OwnedKind<V1ServiceAccount> ServiceAccounts = new()
+    {
+        ApiVersion = "v1", Kind = "ServiceAccount",
+        List = async (c, sel, ct) => { var l = await c.CoreV1.ListServiceAccountForAllNamespacesAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
+        Watch = (c, sel, rv, t, err, ct) => c.CoreV1.WatchListServiceAccountForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
+        Patch = (c, p, name, ns, ct) => c.CoreV1.PatchNamespacedServiceAccountAsync(p, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
+        Replace = (c, o, ct) => c.CoreV1.ReplaceNamespacedServiceAccountAsync(o, o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: ct),
+        Delete = (c, name, ns, ct) => c.CoreV1.DeleteNamespacedServiceAccountAsync(name, ns, cancellationToken: ct),
+        Read = (c, name, ns, ct) => c.CoreV1.ReadNamespacedServiceAccountAsync(name, ns, cancellationToken: ct),
+    };
+
+    public static readonly OwnedKind<V1Secret> Secrets = new()
+    {
+        ApiVersion = "v1", Kind = "Secret",
+        List = async (c, sel, ct) => { var l = await c.CoreV1.ListSecretForAllNamespacesAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
+        Watch = (c, sel, rv, t, err, ct) => c.CoreV1.WatchListSecretForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
+        Patch = (c, p, name, ns, ct) => c.CoreV1.PatchNamespacedSecretAsync(p, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
+        Replace = (c, o, ct) => c.CoreV1.ReplaceNamespacedSecretAsync(o, o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: ct),
+        Delete = (c, name, ns, ct) => c.CoreV1.DeleteNamespacedSecretAsync(name, ns, cancellationToken: ct),
+        Read = (c, name, ns, ct) => c.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct),
+    };
+
+    public static readonly OwnedKind<V1Role> Roles = new()
+    {
+        ApiVersion = "rbac.authorization.k8s.io/v1", Kind = "Role",
+        List = async (c, sel, ct) => { var l = await c.RbacAuthorizationV1.ListRoleForAllNamespacesAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
+        Watch = (c, sel, rv, t, err, ct) => c.RbacAuthorizationV1.WatchListRoleForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
+        Patch = (c, p, name, ns, ct) => c.RbacAuthorizationV1.PatchNamespacedRoleAsync(p, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
+        Replace = (c, o, ct) => c.RbacAuthorizationV1.ReplaceNamespacedRoleAsync(o, o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: ct),
+        Delete = (c, name, ns, ct) => c.RbacAuthorizationV1.DeleteNamespacedRoleAsync(name, ns, cancellationToken: ct),
+        Read = (c, name, ns, ct) => c.RbacAuthorizationV1.ReadNamespacedRoleAsync(name, ns, cancellationToken: ct),
+    };
+
+    public static readonly OwnedKind<V1RoleBinding> RoleBindings = new()
+    {
+        ApiVersion = "rbac.authorization.k8s.io/v1", Kind = "RoleBinding",
+        List = async (c, sel, ct) => { var l = await c.RbacAuthorizationV1.ListRoleBindingForAllNamespacesAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
+        Watch = (c, sel, rv, t, err, ct) => c.RbacAuthorizationV1.WatchListRoleBindingForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
+        Patch = (c, p, name, ns, ct) => c.RbacAuthorizationV1.PatchNamespacedRoleBindingAsync(p, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
+        Replace = (c, o, ct) => c.RbacAuthorizationV1.ReplaceNamespacedRoleBindingAsync(o, o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: ct),
+        Delete = (c, name, ns, ct) => c.RbacAuthorizationV1.DeleteNamespacedRoleBindingAsync(name, ns, cancellationToken: ct),
+        Read = (c, name, ns, ct) => c.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync(name, ns, cancellationToken: ct),
+    };
+
+    public static readonly OwnedKind<DemoTenant> DemoTenants = new()
+    {
+        ApiVersion = DemoTenant.ApiGroupVersion, Kind = DemoTenant.KindName, Namespaced = false,
+        List = async (c, sel, ct) =>
+        {
+            var raw = await c.CustomObjects.ListClusterCustomObjectAsync(DemoTenant.Group, DemoTenant.Version, DemoTenant.Plural, labelSelector: sel, cancellationToken: ct);
+            var l = KubernetesJson.Deserialize<DemoTenantList>(KubernetesJson.Serialize(raw));
+            return (l.Items, l.Metadata.ResourceVersion);
+        },
+        Watch = (c, sel, rv, t, err, ct) => ConvertStream(c.CustomObjects.WatchListClusterCustomObjectAsync(
+            DemoTenant.Group, DemoTenant.Version, DemoTenant.Plural, allowWatchBookmarks: true, labelSelector: sel,
+            resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct)),
+        Patch = async (c, p, name, _, ct) => Convert(await c.CustomObjects.PatchClusterCustomObjectAsync(p, DemoTenant.Group, DemoTenant.Version, DemoTenant.Plural, name, fieldManager: FieldManager, force: true, cancellationToken: ct)),
+        Replace = async (c, o, ct) => Convert(await c.CustomObjects.ReplaceClusterCustomObjectAsync(o, DemoTenant.Group, DemoTenant.Version, DemoTenant.Plural, o.Metadata.Name, fieldManager: FieldManager, cancellationToken: ct)),
+        Delete = (c, name, _, ct) => c.CustomObjects.DeleteClusterCustomObjectAsync(DemoTenant.Group, DemoTenant.Version, DemoTenant.Plural, name, cancellationToken: ct),
+        Read = async (c, name, _, ct) => Convert(await c.CustomObjects.GetClusterCustomObjectAsync(DemoTenant.Group, DemoTenant.Version, DemoTenant.Plural, name, cancellationToken: ct)),
+    };
+
+    /// <summary>The kinds a DemoTenant owns inside its namespace, in the order pruning may delete them.</summary>
+    public static readonly IReadOnlyList<IOwnedKind> Namespaced =
+        [RoleBindings, Roles, NetworkPolicies, ResourceQuotas, LimitRanges, ServiceAccounts, Secrets];
+
+    private static async IAsyncEnumerable<(WatchEventType, DemoTenant)> ConvertStream(IAsyncEnumerable<(WatchEventType, object)> events)
+    {
+        await foreach (var (type, raw) in events) yield return (type, Convert(raw));
+    }
+
+    public static DemoTenant Convert(object raw) => KubernetesJson.Deserialize<DemoTenant>(KubernetesJson.Serialize(raw));
+}

@@ -1,0 +1,100 @@
+using IsolationOperator.Hosting;
+using IsolationOperator.Reconciliation;
+using k8s;
+using Microsoft.Extensions.Logging;
+
+namespace IsolationOperator.Engine;
+
+/// <summary>Informers feed a work queue keyed by tenant name; workers reconcile keys with backoff and deadlines.</summary>
+public sealed class TenantController
+{
+    private readonly IKubernetes _client;
+    private readonly OperatorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _logs;
+    private readonly ILogger _log;
+    private volatile bool _synced;
+
+    public TenantController(IKubernetes client, OperatorOptions options, TimeProvider time, ILoggerFactory logs)
+    {
+        _client = client;
+        _options = options;
+        _time = time;
+        _logs = logs;
+        _log = logs.CreateLogger<TenantController>();
+    }
+
+    /// <summary>True once every cache holds a full list: before that, a reconcile could mistake "not cached" for "absent".</summary>
+    public bool Synced => _synced;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var cache = new ClusterCache(_client, _options.TenantSelector, _logs);
+        using var queue = new WorkQueue(_time);
+        cache.Tenants.Changed += (old, now) => queue.Add((now ?? old)!.Metadata.Name);
+        cache.OnOwnedChange(queue.Add);
+        var events = new EventRecorder(_client, _options.EffectiveIdentity, _logs.CreateLogger<EventRecorder>());
+        var reconciler = new DemoTenantReconciler(_client, cache, events, _time, _logs.CreateLogger<DemoTenantReconciler>());
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var informers = cache.All.Select(i => Task.Run(() => i.RunAsync(stop.Token), CancellationToken.None)).ToList();
+        try
+        {
+            await Task.WhenAll(cache.All.Select(i => i.Synced)).WaitAsync(ct);
+            _synced = true;
+            _log.LogInformation("caches synced: {Tenants} DemoTenants, {Namespaces} managed namespaces", cache.Tenants.Count, cache.Namespaces.Count);
+            foreach (var t in cache.Tenants.Items) queue.Add(t.Metadata.Name);
+
+            var workers = Enumerable.Range(0, Math.Max(1, _options.Workers))
+                .Select(_ => Task.Run(() => WorkAsync(queue, reconciler, stop.Token), CancellationToken.None)).ToList();
+            var resync = Task.Run(async () =>
+            {
+                using var timer = new PeriodicTimer(_options.ResyncPeriod, _time);
+                while (await timer.WaitForNextTickAsync(stop.Token))
+                    foreach (var t in cache.Tenants.Items) queue.Add(t.Metadata.Name);
+            }, CancellationToken.None);
+            await Task.WhenAll(workers);
+            await resync.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _synced = false;
+            await stop.CancelAsync();
+            await Task.WhenAll(informers).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task WorkAsync(WorkQueue queue, DemoTenantReconciler reconciler, CancellationToken ct)
+    {
+        while (await queue.TakeAsync(ct) is { } key)
+        {
+            var started = _time.GetTimestamp();
+            try
+            {
+                var result = await reconciler.ReconcileAsync(key, ct);
+                queue.Forget(key);
+                if (result.RequeueAfter is { } after) queue.AddAfter(key, after);
+                OperatorMetrics.Reconciles.WithLabels("success").Inc();
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                var delay = queue.AddRateLimited(key);
+                OperatorMetrics.Reconciles.WithLabels("error").Inc();
+                OperatorMetrics.ReconcileErrors.Inc();
+                _log.LogWarning("reconcile of DemoTenant {Tenant} failed, retrying in {Delay:0.###}s: {Error}", key, delay.TotalSeconds, e.Message);
+            }
+            finally
+            {
+                OperatorMetrics.ReconcileDuration.Observe(_time.GetElapsedTime(started).TotalSeconds);
+                queue.Done(key);
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using k8s;
+
+namespace IsolationOperator.Hosting;
+
+/// <summary>
+/// Chooses the cluster explicitly: in-cluster inside a pod, else the kubeconfig. Never BuildDefaultConfig, which
+/// silently falls back to http://localhost:8080 and hides a missing configuration.
+/// </summary>
+public static class KubernetesConnection
+{
+    public static KubernetesClientConfiguration LoadConfig()
+    {
+        if (KubernetesClientConfiguration.IsInCluster()) return KubernetesClientConfiguration.InClusterConfig();
+        var env = Environment.GetEnvironmentVariable("KUBECONFIG");
+        var path = !string.IsNullOrEmpty(env)
+            ? env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(File.Exists)
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+        if (path is null || !File.Exists(path))
+            throw new ConnectionException(string.IsNullOrEmpty(env)
+                ? "no Kubernetes cluster configured: not running in a pod, KUBECONFIG is not set and ~/.kube/config does not exist"
+                : $"KUBECONFIG names no existing file ({env})");
+        try { return KubernetesClientConfiguration.BuildConfigFromConfigFile(path); }
+        catch (Exception e) { throw new ConnectionException($"cannot read kubeconfig {path}: {e.Message}"); }
+    }
+
+    /// <summary>Asks the server for its version: proves the address, the credentials and the TLS setup in one call.</summary>
+    public static async Task<string> CheckAsync(IKubernetes client, string server, TimeSpan timeout, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            var v = await client.Version.GetCodeAsync(cts.Token);
+            return v.GitVersion;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            var reason = e is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0}s" : Innermost(e).Message;
+            throw new ConnectionException($"cannot reach the Kubernetes API server at {server}: {reason}");
+        }
+    }
+
+    private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+}
+
+public sealed class ConnectionException(string message) : Exception(message);

@@ -1,0 +1,55 @@
+using IsolationOperator.Hosting;
+using k8s;
+using Prometheus;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+// JSON logs for machines (not a terminal), readable lines for people.
+var logConfig = new LoggerConfiguration()
+    .MinimumLevel.Information()
+    .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+    .MinimumLevel.Override("System.Net.Http", Serilog.Events.LogEventLevel.Warning)
+    .Enrich.FromLogContext();
+logConfig = Console.IsOutputRedirected
+    ? logConfig.WriteTo.Console(new RenderedCompactJsonFormatter())
+    : logConfig.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}");
+Log.Logger = logConfig.CreateLogger();
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.Host.UseSerilog();
+    var options = builder.Configuration.GetSection("Operator").Get<OperatorOptions>() ?? new OperatorOptions();
+
+    var config = KubernetesConnection.LoadConfig();
+    var client = new Kubernetes(config);
+    var serverVersion = await KubernetesConnection.CheckAsync(client, config.Host, TimeSpan.FromSeconds(10), CancellationToken.None);
+    Log.Information("isolation-operator {Version} connected to {Server} (Kubernetes {ServerVersion}) as {Identity}",
+        BuildInfo.Version, config.Host, serverVersion, options.EffectiveIdentity);
+
+    builder.WebHost.UseUrls($"http://{options.BindAddress}:{options.MetricsPort}");
+    builder.Services.AddSingleton<IKubernetes>(client);
+    builder.Services.AddSingleton(options);
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton(sp => new OperatorRuntime(client, options, TimeProvider.System, sp.GetRequiredService<ILoggerFactory>()));
+    builder.Services.AddHostedService<OperatorService>();
+    builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+
+    var app = builder.Build();
+    app.MapGet("/healthz", () => Results.Text("ok"));
+    app.MapGet("/readyz", (OperatorRuntime rt) => rt.Ready ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503));
+    app.MapMetrics("/metrics");
+    await app.RunAsync();
+    Log.Information("isolation-operator stopped");
+    return 0;
+}
+catch (ConnectionException e)
+{
+    // One clear line, no stack trace: the usual cause is a wrong or missing kubeconfig.
+    Log.Fatal("{Message}", e.Message);
+    return 2;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}

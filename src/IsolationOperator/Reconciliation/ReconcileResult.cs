@@ -1,0 +1,14 @@
+namespace IsolationOperator.Reconciliation;
+
+/// <summary>What the engine does next with a key: nothing, or look again after a known deadline.</summary>
+public sealed record ReconcileResult(TimeSpan? RequeueAfter)
+{
+    public static readonly ReconcileResult Done = new((TimeSpan?)null);
+    public static ReconcileResult After(TimeSpan delay) => new(delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+
+    public static ReconcileResult Earliest(DateTimeOffset now, IEnumerable<DateTimeOffset?> deadlines)
+    {
+        var next = deadlines.Where(d => d is not null).Select(d => d!.Value).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+        return next == DateTimeOffset.MaxValue ? Done : After(next - now + TimeSpan.FromMilliseconds(50));
+    }
+}

@@ -1,0 +1,65 @@
+using IsolationOperator.Api.V1Alpha1;
+using IsolationOperator.Hosting;
+using IsolationOperator.LocalCluster;
+using k8s;
+using Microsoft.Extensions.Logging;
+
+namespace IsolationOperator.Tests.Integration.Infrastructure;
+
+/// <summary>
+/// The operator running in the test process against the real control plane, as its own user (so the audit log
+/// tells its requests apart) and limited by a label selector to the tenants of one test class, so classes can run
+/// in parallel without two operators fighting over a tenant.
+/// </summary>
+public sealed class OperatorUnderTest : IAsyncDisposable
+{
+    public const string RunLabel = "isolation.demo.dev/test-run";
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _run;
+
+    private OperatorUnderTest(ControlPlane plane, string runId, string user, OperatorOptions options)
+    {
+        RunId = runId;
+        User = user;
+        Options = options;
+        Client = plane.ClientFor(user, "system:masters");
+        var runtime = new OperatorRuntime(Client, options, TimeProvider.System, Logs);
+        _run = Task.Run(() => runtime.RunAsync(_stop.Token));
+    }
+
+    public string RunId { get; }
+    public string User { get; }
+    public OperatorOptions Options { get; }
+    public IKubernetes Client { get; }
+
+    public static ILoggerFactory Logs { get; } = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+
+    public static async Task<OperatorUnderTest> StartAsync(ControlPlane plane, string runId, Action<OperatorOptions>? configure = null)
+    {
+        await Crd.InstallAsync(plane);
+        var options = new OperatorOptions
+        {
+            LeaderElection = false,
+            TenantSelector = $"{RunLabel}={runId}",
+            Identity = $"test-{runId}",
+            Workers = 2,
+        };
+        configure?.Invoke(options);
+        return new OperatorUnderTest(plane, runId, UniqueName.For("operator"), options);
+    }
+
+    /// <summary>Labels a tenant so that this operator (and no other test's) handles it.</summary>
+    public DemoTenant Own(DemoTenant tenant)
+    {
+        tenant.Metadata.Labels ??= new Dictionary<string, string>();
+        tenant.Metadata.Labels[RunLabel] = RunId;
+        return tenant;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _run.WaitAsync(TimeSpan.FromSeconds(20)).ContinueWith(_ => { }, TaskScheduler.Default);
+        _stop.Dispose();
+    }
+}
