@@ -13,9 +13,10 @@ public sealed class ControlPlane : IAsyncDisposable
     private readonly Lock _scratchGate = new();
     private string? _scratchDirectory;
 
-    private ControlPlane(LocalPlane local)
+    private ControlPlane(LocalPlane local, string assetsDirectory)
     {
         _local = local;
+        AssetsDirectory = assetsDirectory;
         ServerUrl = local.ServerUrl;
         KubeconfigPath = local.Layout.AdminKubeconfig;
         AuditLogPath = local.Layout.AuditLog;
@@ -41,6 +42,9 @@ public sealed class ControlPlane : IAsyncDisposable
     /// <summary>Certificates, etcd data, logs/*.log of each process; null for an existing cluster.</summary>
     public string? WorkDirectory { get; }
 
+    /// <summary>Where etcd/kube-apiserver/kube-controller-manager came from; null for an existing cluster.</summary>
+    public string? AssetsDirectory { get; }
+
     /// <summary>Pids of etcd, kube-apiserver and kube-controller-manager (empty for an existing cluster).</summary>
     public IReadOnlyList<int> ProcessIds => _local?.ProcessIds ?? [];
 
@@ -65,7 +69,7 @@ public sealed class ControlPlane : IAsyncDisposable
         {
             try
             {
-                return new ControlPlane(await LocalPlane.StartAsync(options, assets, ct).ConfigureAwait(false));
+                return new ControlPlane(await LocalPlane.StartAsync(options, assets, ct).ConfigureAwait(false), assets);
             }
             catch (ControlPlaneStartException e) when (e.IsPortConflict && attempt < PortConflictAttempts)
             {

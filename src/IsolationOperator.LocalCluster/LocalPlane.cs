@@ -49,23 +49,28 @@ internal sealed class LocalPlane
     public static async Task<LocalPlane> StartAsync(ControlPlaneOptions options, string assets, CancellationToken ct)
     {
         var (layout, owns) = PrepareWorkDirectory(options.WorkDirectory);
-        var ca = CertificateAuthority.Create();
-        ca.Root.WriteTo(layout.CaCert, layout.CaKey);
-        ca.IssueServer("kube-apiserver", ServingDnsNames, ServingIps).WriteTo(layout.ServingCert, layout.ServingKey);
-        var admin = ca.IssueClient("admin", "system:masters");
-        ServiceAccountKeys.Write(layout.ServiceAccountKey, layout.ServiceAccountPublicKey);
-        await File.WriteAllTextAsync(layout.AuditPolicy, ControlPlaneArguments.AuditPolicy, ct).ConfigureAwait(false);
+        LocalPlane plane;
+        try
+        {
+            plane = Prepare(layout, owns);
+        }
+        catch
+        {
+            // Nothing runs yet; just do not leave keys behind.
+            if (owns)
+            {
+                Directory.Delete(layout.Root, recursive: true);
+            }
+            else
+            {
+                layout.RemoveOwnedEntries();
+            }
 
-        int etcdClient = FreePort.Next(), etcdPeer = FreePort.Next(), apiPort = FreePort.Next();
-        var serverUrl = $"https://127.0.0.1:{apiPort}";
-        KubeconfigWriter.WriteClientCertificate(layout.AdminKubeconfig, serverUrl, ca.Root.CertificatePem, admin, "admin");
-        await File.WriteAllTextAsync(layout.PidFile, "", ct).ConfigureAwait(false);
+            throw;
+        }
 
-        // Watchdog first: from the first child on, a SIGKILL of this process must not leave orphans.
-        var watchdog = Watchdog.Start(layout.PidFile, marker: layout.Root, directoryToRemove: owns ? layout.Root : null);
-        var supervisor = new ProcessSupervisor(layout.Logs, layout.PidFile);
-        var plane = new LocalPlane(layout, owns, ca, admin, serverUrl, supervisor, watchdog);
-        LivePlanes.Add(plane);
+        var (ca, admin, serverUrl, supervisor) = (plane.Ca, plane.Admin, plane.ServerUrl, plane._supervisor);
+        var (etcdClient, etcdPeer, apiPort) = (FreePort.Next(), FreePort.Next(), new Uri(serverUrl).Port);
         try
         {
             var readiness = new Readiness(supervisor, options.StartTimeout);
@@ -101,6 +106,26 @@ internal sealed class LocalPlane
     }
 
     public KubernetesClientConfiguration AdminConfig() => ConfigFor(Admin);
+
+    /// <summary>Certificates, keys, audit policy, admin kubeconfig and the watchdog: everything but the processes.</summary>
+    private static LocalPlane Prepare(WorkDirectoryLayout layout, bool owns)
+    {
+        var ca = CertificateAuthority.Create();
+        ca.Root.WriteTo(layout.CaCert, layout.CaKey);
+        ca.IssueServer("kube-apiserver", ServingDnsNames, ServingIps).WriteTo(layout.ServingCert, layout.ServingKey);
+        var admin = ca.IssueClient("admin", "system:masters");
+        ServiceAccountKeys.Write(layout.ServiceAccountKey, layout.ServiceAccountPublicKey);
+        File.WriteAllText(layout.AuditPolicy, ControlPlaneArguments.AuditPolicy);
+        var serverUrl = $"https://127.0.0.1:{FreePort.Next()}";
+        KubeconfigWriter.WriteClientCertificate(layout.AdminKubeconfig, serverUrl, ca.Root.CertificatePem, admin, "admin");
+        File.WriteAllText(layout.PidFile, "");
+
+        // Watchdog before the first child: from then on, a SIGKILL of this process must not leave orphans.
+        var watchdog = Watchdog.Start(layout.PidFile, marker: layout.Root, directoryToRemove: owns ? layout.Root : null);
+        var plane = new LocalPlane(layout, owns, ca, admin, serverUrl, new ProcessSupervisor(layout.Logs, layout.PidFile), watchdog);
+        LivePlanes.Add(plane);
+        return plane;
+    }
 
     public KubernetesClientConfiguration ConfigFor(string user, string[] groups) => ConfigFor(UserCertificate(user, groups));
 

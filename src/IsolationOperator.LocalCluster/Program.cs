@@ -41,6 +41,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
 });
 
 ControlPlane plane;
+var startedAt = System.Diagnostics.Stopwatch.StartNew();
 try
 {
     plane = await ControlPlane.StartAsync(new ControlPlaneOptions { WorkDirectory = workDir, UseExistingCluster = false }, stop.Token);
@@ -61,6 +62,9 @@ await using (plane)
     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
     File.Copy(plane.KubeconfigPath, target, overwrite: true);
     Console.WriteLine($"control plane ready at {plane.ServerUrl}; kubeconfig {target}");
+    // stdout carries exactly the one line above (scripts parse it); details go to stderr.
+    await Console.Error.WriteLineAsync(
+        $"started in {startedAt.Elapsed.TotalSeconds:0.0} s; work directory {plane.WorkDirectory}; process logs in its logs/ folder");
     try
     {
         await Task.Delay(Timeout.Infinite, stop.Token);

@@ -64,8 +64,15 @@ internal sealed class Readiness
         }
         finally
         {
-            // Not awaited to completion (finalization takes a moment); the namespace controller cleans up.
-            await admin.CoreV1.DeleteNamespaceAsync(probe, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            // Finalization is not awaited: the namespace controller finishes it in the background.
+            try
+            {
+                await admin.CoreV1.DeleteNamespaceAsync(probe, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or HttpOperationException)
+            {
+                // Must not mask the reason the probe failed; a dead plane is torn down anyway.
+            }
         }
     }
 

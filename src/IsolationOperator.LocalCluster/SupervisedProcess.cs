@@ -64,5 +64,6 @@ internal sealed class SupervisedProcess
     }
 
     public string Describe() =>
-        $"{Name} (pid {Id}{(HasExited ? $", exited with {ExitCode}" : "")}) stderr {StderrPath}, last lines:\n{StderrTail()}";
+        // No log path: a failed start deletes the work directory, so the tail is all that survives.
+        $"{Name} (pid {Id}{(HasExited ? $", exited with {ExitCode}" : "")}), last lines of stderr:\n{StderrTail()}";
 }

@@ -6,10 +6,10 @@ namespace IsolationOperator.Desired;
 /// <summary>Parses the duration form Kubernetes users know from Go (168h, 1h30m, 20s).</summary>
 public static partial class GoDuration
 {
-    [GeneratedRegex(@"^(?:(\d+(?:\.\d+)?)(h|m|s))+$")]
+    [GeneratedRegex(@"^(?:([0-9]+(?:\.[0-9]+)?)(h|m|s))+\z")]
     private static partial Regex Whole();
 
-    [GeneratedRegex(@"(\d+(?:\.\d+)?)(h|m|s)")]
+    [GeneratedRegex(@"([0-9]+(?:\.[0-9]+)?)(h|m|s)")]
     private static partial Regex Part();
 
     public static bool TryParse(string? text, out TimeSpan value)

@@ -102,9 +102,11 @@ public static class RbacBuilder
     public static string BindingName(AccessGrant a)
     {
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{a.Kind}/{a.Name}/{a.Role}")))[..8].ToLowerInvariant();
+        var prefix = $"{AccessBindingPrefix}{a.Role}-{a.Kind.ToLowerInvariant()}-";
         var readable = new string(a.Name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
-        if (readable.Length > 40) readable = readable[..40].TrimEnd('-');
-        return $"{AccessBindingPrefix}{a.Role}-{a.Kind.ToLowerInvariant()}-{(readable.Length > 0 ? readable + "-" : "")}{hash}";
+        var budget = 63 - prefix.Length - hash.Length - 1; // a DNS label, whatever the subject's name
+        if (readable.Length > budget) readable = readable[..budget].TrimEnd('-');
+        return $"{prefix}{(readable.Length > 0 ? readable + "-" : "")}{hash}";
     }
 
     private static V1RoleBinding Binding(TenantPlan plan, string name, string role, Rbacv1Subject subject) => new()

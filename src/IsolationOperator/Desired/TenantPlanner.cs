@@ -12,9 +12,13 @@ namespace IsolationOperator.Desired;
 public static partial class TenantPlanner
 {
     public const int DefaultSecretLength = 24;
+    /// <summary>Quota keys that count objects: the API server refuses fractions for them.</summary>
+    private static readonly HashSet<string> CountKeys = ["pods", "services", "persistentvolumeclaims", "secrets", "configmaps"];
+    /// <summary>Groups every user is in: binding one would open the demo to the whole cluster.</summary>
+    private static readonly string[] EveryoneGroups = ["system:authenticated", "system:unauthenticated"];
     private static readonly string[] ReservedNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
     private static partial Regex DnsLabel();
 
     public static string NamespaceFor(DemoTenant tenant) =>
@@ -38,7 +42,9 @@ public static partial class TenantPlanner
         var ns = NamespaceFor(tenant);
         if (ns.Length > 63 || !DnsLabel().IsMatch(ns))
             problems.Add(string.IsNullOrEmpty(spec.Namespace)
-                ? $"the default namespace name \"{ns}\" is longer than 63 characters; set spec.namespace to a shorter name"
+                ? ns.Length > 63
+                    ? $"the default namespace name \"{ns}\" is longer than 63 characters; set spec.namespace to a shorter name"
+                    : $"the default namespace name \"{ns}\" is not a valid namespace name (lowercase letters, digits and '-' only); set spec.namespace"
                 : $"spec.namespace \"{ns}\" is not a valid namespace name");
         if (ReservedNamespaces.Contains(ns) || ns.StartsWith("kube-", StringComparison.Ordinal))
             problems.Add($"spec.namespace \"{ns}\" is a system namespace and cannot host a demo");
@@ -65,6 +71,10 @@ public static partial class TenantPlanner
                 problems.Add($"spec.quota.{key} is not a quota this operator manages; use one of: {string.Join(", ", Profiles.OverridableKeys.Order())}");
             else if (!TryCanonical(text, out var canonical))
                 problems.Add($"spec.quota.{key} \"{text}\" is not a valid quantity");
+            else if (new ResourceQuantity(canonical).ToDecimal() < 0)
+                problems.Add($"spec.quota.{key} \"{text}\" is negative; use 0 or more");
+            else if (CountKeys.Contains(key) && decimal.Truncate(new ResourceQuantity(canonical).ToDecimal()) != new ResourceQuantity(canonical).ToDecimal())
+                problems.Add($"spec.quota.{key} \"{text}\" must be a whole number");
             else
                 quota[key] = canonical;
         }
@@ -77,7 +87,9 @@ public static partial class TenantPlanner
         foreach (var a in spec.Access ?? [])
         {
             var grant = new AccessGrant(a.Kind, a.Name, a.Role, a.ExpiresAt?.ToUniversalTime());
-            if (!RbacBuilder.Roles.ContainsKey(a.Role))
+            if (a.Kind == "Group" && EveryoneGroups.Contains(a.Name))
+                problems.Add($"spec.access: group {a.Name} contains every user of the cluster; name the prospect's own group instead");
+            else if (!RbacBuilder.Roles.ContainsKey(a.Role))
                 problems.Add($"spec.access: role \"{a.Role}\" for {a.Kind} {a.Name} is unknown; use admin, edit or view");
             else if (grant.ExpiresAt is { } until && until <= now) expired.Add(grant);
             else active.Add(grant);

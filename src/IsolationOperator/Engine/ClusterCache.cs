@@ -20,7 +20,8 @@ public sealed class ClusterCache
         ServiceAccounts = new(client, OwnedKinds.ServiceAccounts, TenantLabels.ManagedSelector, log);
         Secrets = new(client, OwnedKinds.Secrets, TenantLabels.ManagedSelector, log);
         Roles = new(client, OwnedKinds.Roles, TenantLabels.ManagedSelector, log);
-        RoleBindings = new(client, OwnedKinds.RoleBindings, TenantLabels.ManagedSelector, log);
+        // All RoleBindings, not only ours: one someone else made in a tenant namespace is reported (never deleted).
+        RoleBindings = new(client, OwnedKinds.RoleBindings, null, log);
     }
 
     public Informer<DemoTenant> Tenants { get; }
@@ -46,6 +47,14 @@ public sealed class ClusterCache
                 else if (TenantLabels.TenantOf(old?.Metadata) is { } was) enqueue(was); // label removed by someone
             };
         Hook(Namespaces); Hook(NetworkPolicies); Hook(ResourceQuotas); Hook(LimitRanges);
-        Hook(ServiceAccounts); Hook(Secrets); Hook(Roles); Hook(RoleBindings);
+        Hook(ServiceAccounts); Hook(Secrets); Hook(Roles);
+        RoleBindings.Changed += (old, now) =>
+        {
+            var meta = now?.Metadata ?? old?.Metadata;
+            if ((TenantLabels.TenantOf(meta) ?? TenantOfNamespace(meta?.NamespaceProperty)) is { } t) enqueue(t);
+        };
     }
+
+    /// <summary>The tenant whose namespace this is, from the managed-namespace cache.</summary>
+    public string? TenantOfNamespace(string? ns) => ns is null ? null : TenantLabels.TenantOf(Namespaces.Get(null, ns)?.Metadata);
 }

@@ -6,14 +6,15 @@ using Microsoft.Extensions.Logging;
 namespace IsolationOperator.Engine;
 
 /// <summary>
-/// Audit trail on the DemoTenant as events.k8s.io/v1 Events. A DemoTenant is cluster-scoped, so its events live in
-/// "default" (the API server requires that). Notes name objects and fields, never values.
+/// Audit trail on the DemoTenant as events.k8s.io/v1 Events. A DemoTenant is cluster-scoped, and the API server
+/// accepts new-style events about cluster-scoped objects only in kube-system (1.20; later versions also take
+/// "default"), so they live there. Notes name objects and fields, never values.
 /// </summary>
 public sealed class EventRecorder
 {
     public const string Normal = "Normal";
     public const string Warning = "Warning";
-    private const string EventNamespace = "default";
+    public const string EventNamespace = "kube-system";
 
     private readonly IKubernetes _client;
     private readonly string _instance;

@@ -40,9 +40,13 @@ public sealed class WorkQueue : IDisposable
         OperatorMetrics.QueueDepth.Set(Depth);
     }
 
+    /// <summary>Longest single wait; a key due later is woken then and its reconcile computes the rest (timers cap at ~49 days).</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromHours(24);
+
     public void AddAfter(string key, TimeSpan delay)
     {
         if (delay <= TimeSpan.Zero) { Add(key); return; }
+        if (delay > MaxWait) delay = MaxWait;
         var due = _time.GetUtcNow() + delay;
         lock (_gate)
         {

@@ -10,6 +10,8 @@ public sealed class OperatorOptions
     public int Workers { get; set; } = 4;
     /// <summary>Every tenant is looked at again this often, from the cache (no API reads).</summary>
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>How long before expiry a demo turns Expiring and an ExpiringSoon warning is recorded.</summary>
+    public TimeSpan ExpiringWindow { get; set; } = TimeSpan.FromHours(24);
     public bool LeaderElection { get; set; } = true;
     public string? LeaseNamespace { get; set; }
     public string LeaseName { get; set; } = "isolation-operator-leader";

@@ -22,10 +22,14 @@ public sealed class DemoTenantReconciler
     private readonly StatusWriter _status;
     private readonly EventRecorder _events;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _warningWindow;
+    private readonly WorkloadSuspension _suspension;
     private readonly ILogger _log;
 
-    public DemoTenantReconciler(IKubernetes client, ClusterCache cache, EventRecorder events, TimeProvider time, ILogger<DemoTenantReconciler> log)
+    public DemoTenantReconciler(IKubernetes client, ClusterCache cache, EventRecorder events, TimeProvider time, TimeSpan warningWindow, ILogger<DemoTenantReconciler> log)
     {
+        _warningWindow = warningWindow;
+        _suspension = new WorkloadSuspension(client);
         _client = client;
         _cache = cache;
         _applier = new ResourceApplier(client);
@@ -48,6 +52,9 @@ public sealed class DemoTenantReconciler
             return await RejectAsync(tenant, ConditionTypes.Ready, "InvalidSpec",
                 "The DemoTenant spec cannot be used: " + string.Join("; ", planned.Problems) + ". Nothing was created or changed.", ct);
 
+        var stage = Lifecycle.Stage(tenant, plan, now, _warningWindow);
+        if (stage == LifeStage.Expired) return await ExpireAsync(tenant, plan, now, ct);
+
         var ns = await ReadNamespaceAsync(plan.Namespace, ct);
         if (ns is not null && TenantLabels.TenantOf(ns.Metadata) != tenant.Metadata.Name)
             return await RejectAsync(tenant, ConditionTypes.NamespaceReady, "NamespaceNotOwned",
@@ -61,14 +68,16 @@ public sealed class DemoTenantReconciler
         }
 
         var secrets = await ExistingSecretsAsync(plan, namespaceExists: ns is not null, ct);
+        var rotating = plan.Secrets.Where(s => RotationDue(s, secrets.GetValueOrDefault(s.Name), now)).Select(s => s.Name).ToHashSet();
         var desired = DesiredState.Build(plan, tenant.Spec.Owner, tenant.Spec.Prospect,
-            n => secrets.GetValueOrDefault(n), s => RotationDue(s, secrets.GetValueOrDefault(s.Name), now), now);
+            n => secrets.GetValueOrDefault(n), s => rotating.Contains(s.Name), now);
 
         List<ApplyOutcome> outcomes;
         try
         {
             outcomes = await ApplyAllAsync(desired, ct);
             outcomes.AddRange(await PruneAsync(tenant.Metadata.Name, desired, ct));
+            await SuspendOrResumeAsync(tenant, plan, ct);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.UnprocessableEntity or HttpStatusCode.Forbidden)
         {
@@ -77,18 +86,101 @@ public sealed class DemoTenantReconciler
             throw;
         }
 
-        await RecordChangesAsync(tenant, outcomes, ct);
-        var conditions = SuccessConditions(tenant, plan, outcomes);
-        var ready = conditions.All(c => c.Status == "True");
-        conditions.Add(Conditions.Make(ConditionTypes.Ready, ready, ready ? "Provisioned" : "Provisioning",
+        await RecordChangesAsync(tenant, plan, outcomes, rotating, ct);
+        var conditions = SuccessConditions(tenant, plan);
+        var quotaPending = conditions.Any(c => c is { Type: ConditionTypes.QuotaEnforced, Status: "False" });
+        var notReady = conditions.Where(c => c.Status != "True").ToList();
+        var ready = notReady.Count == 0;
+        conditions.Add(Conditions.Make(ConditionTypes.Ready, ready, ready ? "Provisioned" : notReady[0].Reason,
             ready ? $"Namespace {plan.Namespace} is isolated and ready for {tenant.Spec.Prospect}."
-                  : "Waiting for: " + string.Join(", ", conditions.Where(c => c.Status != "True").Select(c => c.Type)) + ".",
-            tenant.Metadata.Generation));
-        await WriteStatusAsync(tenant, ready ? Phases.Ready : Phases.Provisioning, plan, conditions, ct);
+                  : string.Join(" ", notReady.Select(c => c.Message)), tenant.Metadata.Generation));
+        conditions.Add(stage == LifeStage.Expiring
+            ? Conditions.Make(ConditionTypes.Expiring, true, "ExpiringSoon", $"The demo expires at {plan.ExpiresAt:u}; then access is revoked and the namespace deleted. Move spec.expiresAt or spec.ttl later to extend it.", tenant.Metadata.Generation)
+            : Conditions.Make(ConditionTypes.Expiring, false, plan.ExpiresAt is null ? "NoExpiry" : "NotDue",
+                plan.ExpiresAt is { } at ? $"The demo expires at {at:u}." : "The demo has no expiry.", tenant.Metadata.Generation));
 
-        if (!ready) return ReconcileResult.After(TimeSpan.FromSeconds(2));
-        return ReconcileResult.Earliest(now, NextDeadlines(plan, secrets));
+        var phase = !ready ? (quotaPending ? Phases.Provisioning : Phases.Degraded)
+            : plan.Suspended ? Phases.Suspended
+            : stage == LifeStage.Expiring ? Phases.Expiring : Phases.Ready;
+        var previousPhase = tenant.Status?.Phase;
+        var extended = Lifecycle.WasExtended(tenant, plan) && tenant.Status?.Phase is not (null or Phases.Failed);
+        var wrote = await WriteStatusAsync(tenant, phase, plan, conditions, ct, extended ? (now, LastSpecManager(tenant)) : null);
+        if (wrote && extended)
+            await _events.RecordAsync(tenant, EventRecorder.Normal, "Extended", "Extend",
+                $"Expiry moved from {tenant.Status!.ExpiresAt:u} to {plan.ExpiresAt:u} by {LastSpecManager(tenant) ?? "unknown"}.", ct);
+        if (wrote && phase == Phases.Expiring && previousPhase != Phases.Expiring)
+            await _events.RecordAsync(tenant, EventRecorder.Warning, "ExpiringSoon", "Warn",
+                $"The demo for {tenant.Spec.Prospect} expires at {plan.ExpiresAt:u}.", ct);
+        if (wrote && phase == Phases.Degraded && previousPhase != Phases.Degraded)
+            await _events.RecordAsync(tenant, EventRecorder.Warning, notReady[0].Reason, "Check", notReady[0].Message, ct);
+
+        if (quotaPending) return ReconcileResult.After(TimeSpan.FromSeconds(2));
+        return ReconcileResult.Earliest(now, Lifecycle.Deadlines(plan, _warningWindow).Concat(SecretRotations(plan, secrets)));
     }
+
+    /// <summary>
+    /// At expiry, in this order: access is revoked (every RoleBinding, then the workload ServiceAccount so its tokens
+    /// stop working), then the namespace is deleted. The DemoTenant stays as the record.
+    /// </summary>
+    private async Task<ReconcileResult> ExpireAsync(DemoTenant tenant, TenantPlan plan, DateTimeOffset now, CancellationToken ct)
+    {
+        var name = tenant.Metadata.Name;
+        var revoked = 0;
+        foreach (var binding in _cache.RoleBindings.Items.Where(b => TenantLabels.TenantOf(b.Metadata) == name).ToList())
+        {
+            await _applier.DeleteAsync(OwnedKinds.RoleBindings, _cache.RoleBindings, binding, ct);
+            revoked++;
+        }
+        foreach (var sa in _cache.ServiceAccounts.Items.Where(a => TenantLabels.TenantOf(a.Metadata) == name).ToList())
+            await _applier.DeleteAsync(OwnedKinds.ServiceAccounts, _cache.ServiceAccounts, sa, ct);
+
+        var nsName = tenant.Status?.Namespace ?? plan.Namespace;
+        var ns = await ReadNamespaceAsync(nsName, ct);
+        if (ns is not null && TenantLabels.TenantOf(ns.Metadata) == name && ns.Metadata.DeletionTimestamp is null)
+            await _applier.DeleteAsync(OwnedKinds.Namespaces, _cache.Namespaces, ns, ct);
+
+        var status = CopyStatus(tenant);
+        var expiredAt = status.ExpiredAt ?? now;
+        var gen = tenant.Metadata.Generation;
+        var revived = plan.ExpiresAt is { } later && later > now
+            ? " Moving expiresAt or ttl later does not revive an expired demo: create a new DemoTenant." : "";
+        status.Phase = Phases.Expired;
+        status.ExpiredAt = expiredAt;
+        status.ExpiresAt ??= plan.ExpiresAt;
+        status.ManagedResources = ManagedResources(name);
+        status.Conditions =
+        [
+            Conditions.Make(ConditionTypes.Ready, false, "Expired", $"The demo expired at {expiredAt:u}; access was revoked and namespace {nsName} deleted.{revived}", gen),
+            Conditions.Make(ConditionTypes.Expiring, true, "Expired", $"Expired at {expiredAt:u}.", gen),
+            Conditions.Make(ConditionTypes.AccessScoped, false, "AccessRevoked", "Every RoleBinding of the demo and its ServiceAccount were removed.", gen),
+            Conditions.Make(ConditionTypes.NamespaceReady, false, "NamespaceDeleted", $"Namespace {nsName} was deleted with everything in it.", gen),
+        ];
+        if (await _status.WriteAsync(tenant, status, ct) && tenant.Status?.Phase != Phases.Expired)
+            await _events.RecordAsync(tenant, EventRecorder.Warning, "Expired", "Expire",
+                $"Demo expired: {revoked} RoleBinding(s) removed, ServiceAccount deleted, namespace {nsName} deleted.", ct);
+        return ReconcileResult.Done;
+    }
+
+    /// <summary>Suspend scales workloads to zero (and bindings are gone via the plan); resume restores them.</summary>
+    private async Task SuspendOrResumeAsync(DemoTenant tenant, TenantPlan plan, CancellationToken ct)
+    {
+        var wasSuspended = tenant.Status?.Phase == Phases.Suspended;
+        if (plan.Suspended && !wasSuspended)
+        {
+            var n = await _suspension.SuspendAsync(plan.Namespace, ct);
+            await _events.RecordAsync(tenant, EventRecorder.Normal, "Suspended", "Suspend", $"Access removed and {n} workload(s) scaled to zero; data and secrets kept.", ct);
+        }
+        else if (!plan.Suspended && wasSuspended)
+        {
+            var n = await _suspension.ResumeAsync(plan.Namespace, ct);
+            await _events.RecordAsync(tenant, EventRecorder.Normal, "Resumed", "Resume", $"Access restored and {n} workload(s) scaled back.", ct);
+        }
+    }
+
+    /// <summary>The field manager that last wrote the spec (kubectl, a pipeline): who extended the demo.</summary>
+    private static string? LastSpecManager(DemoTenant t) =>
+        t.Metadata.ManagedFields?.Where(m => m.Manager != OperatorIdentity.FieldManager && m.Subresource is null or "")
+            .OrderByDescending(m => m.Time).FirstOrDefault()?.Manager;
 
     private async Task EnsureFinalizerAsync(DemoTenant tenant, CancellationToken ct)
     {
@@ -168,7 +260,8 @@ public sealed class DemoTenantReconciler
         return ReconcileResult.Done;
     }
 
-    private async Task WriteStatusAsync(DemoTenant tenant, string phase, TenantPlan plan, List<V1Condition> conditions, CancellationToken ct)
+    private async Task<bool> WriteStatusAsync(DemoTenant tenant, string phase, TenantPlan plan, List<V1Condition> conditions, CancellationToken ct,
+        (DateTimeOffset At, string? By)? extended = null)
     {
         var status = new DemoTenantStatus
         {
@@ -184,7 +277,9 @@ public sealed class DemoTenantReconciler
             }).ToList(),
         };
         if (status.Secrets.Count == 0) status.Secrets = null;
-        await _status.WriteAsync(tenant, status, ct);
+        status.ExtendedAt = extended?.At ?? tenant.Status?.ExtendedAt;
+        status.ExtendedBy = extended is { } e ? e.By : tenant.Status?.ExtendedBy;
+        return await _status.WriteAsync(tenant, status, ct);
     }
 
     private List<ManagedResource> ManagedResources(string tenant)
@@ -198,8 +293,9 @@ public sealed class DemoTenantReconciler
             .OrderBy(r => r.Kind, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
     }
 
-    private List<V1Condition> SuccessConditions(DemoTenant tenant, TenantPlan plan, IReadOnlyList<ApplyOutcome> outcomes)
+    private List<V1Condition> SuccessConditions(DemoTenant tenant, TenantPlan plan)
     {
+        var foreign = ForeignAccess(tenant, plan);
         var gen = tenant.Metadata.Generation;
         var policies = NetworkPolicyBuilder.Build(plan).Select(p => p.Metadata.Name).ToList();
         var quota = _cache.ResourceQuotas.Get(plan.Namespace, QuotaBuilder.QuotaName);
@@ -211,7 +307,10 @@ public sealed class DemoTenantReconciler
                 $"Namespace {plan.Namespace} exists with Pod Security \"restricted\".", gen),
             Conditions.Make(ConditionTypes.NetworkIsolated, true, "DenyByDefault",
                 $"All traffic is denied except: {string.Join(", ", policies.Skip(1))}.", gen),
-            plan.Suspended
+            foreign.Count > 0
+                ? Conditions.Make(ConditionTypes.AccessScoped, false, "UnlistedSubjects",
+                    $"Access is wider than spec.access: {string.Join("; ", foreign)}. The operator does not delete objects it does not own: remove these bindings or add the subjects to spec.access.", gen)
+            : plan.Suspended
                 ? Conditions.Make(ConditionTypes.AccessScoped, true, "Suspended", "The demo is suspended: nobody is bound to its roles.", gen)
                 : Conditions.Make(ConditionTypes.AccessScoped, true, "RolesBound",
                     $"{plan.Access.Count} subject(s) and the {RbacBuilder.WorkloadServiceAccount} ServiceAccount are bound to namespace roles ({bindings} bindings).", gen),
@@ -225,14 +324,41 @@ public sealed class DemoTenantReconciler
         ];
     }
 
-    private async Task RecordChangesAsync(DemoTenant tenant, IReadOnlyList<ApplyOutcome> outcomes, CancellationToken ct)
+    /// <summary>RoleBindings in the tenant's namespace, not made by the operator, that bind someone not in spec.access.</summary>
+    private List<string> ForeignAccess(DemoTenant tenant, TenantPlan plan)
+    {
+        var spec = tenant.Spec.Access ?? [];
+        return _cache.RoleBindings.Items
+            .Where(b => b.Metadata.NamespaceProperty == plan.Namespace && TenantLabels.TenantOf(b.Metadata) != tenant.Metadata.Name)
+            .SelectMany(b => (b.Subjects ?? []).Where(s => !spec.Any(a => a.Kind == s.Kind && a.Name == s.Name))
+                .Select(s => $"RoleBinding {b.Metadata.Name} binds {s.Kind} {s.Name}"))
+            .Order(StringComparer.Ordinal).ToList();
+    }
+
+    private async Task RecordChangesAsync(DemoTenant tenant, TenantPlan plan, IReadOnlyList<ApplyOutcome> outcomes, IReadOnlySet<string> rotated, CancellationToken ct)
     {
         var changes = outcomes.Where(o => o.Action != ApplyAction.Unchanged).ToList();
+        if (changes.Count == 0) return;
+        // Scheduled rotations are the operator's own doing, not drift: say which secret, never its values.
+        foreach (var o in changes.Where(c => c is { Action: ApplyAction.Updated, Kind: "Secret" } && rotated.Contains(c.Name)).ToList())
+        {
+            await _events.RecordAsync(tenant, EventRecorder.Normal, "SecretRotated", "Rotate", $"Secret {o.Name}: all values regenerated on schedule.", ct);
+            changes.Remove(o);
+        }
+        // Bindings removed because their own deadline passed: the rest of the tenant stays.
+        var expiredBindings = plan.ExpiredAccess.ToDictionary(RbacBuilder.BindingName);
+        foreach (var o in changes.Where(c => c is { Action: ApplyAction.Deleted, Kind: "RoleBinding" } && expiredBindings.ContainsKey(c.Name)).ToList())
+        {
+            var a = expiredBindings[o.Name];
+            await _events.RecordAsync(tenant, EventRecorder.Normal, "AccessExpired", "Revoke", $"Access of {a.Kind} {a.Name} ({a.Role}) ended at {a.ExpiresAt:u}.", ct);
+            changes.Remove(o);
+        }
         if (changes.Count == 0) return;
         foreach (var o in changes) _log.LogInformation("DemoTenant {Tenant}: {Change}", tenant.Metadata.Name, o.ToString());
 
         // Spec unchanged since the last good reconcile, yet objects differ: someone else changed them.
-        var specUnchanged = tenant.Status?.ObservedGeneration == tenant.Metadata.Generation && tenant.Status?.Phase == Phases.Ready;
+        var specUnchanged = tenant.Status?.ObservedGeneration == tenant.Metadata.Generation &&
+                            tenant.Status?.Phase is Phases.Ready or Phases.Expiring or Phases.Suspended or Phases.Degraded;
         if (specUnchanged)
         {
             foreach (var o in changes)
@@ -310,11 +436,8 @@ public sealed class DemoTenantReconciler
     private static bool RotationDue(SecretPlan s, V1Secret? live, DateTimeOffset now) =>
         live is not null && SecretBuilder.NextRotation(s, live) is { } next && next <= now;
 
-    private static IEnumerable<DateTimeOffset?> NextDeadlines(TenantPlan plan, Dictionary<string, V1Secret> secrets)
-    {
-        foreach (var a in plan.Access) yield return a.ExpiresAt;
-        foreach (var s in plan.Secrets) yield return SecretBuilder.NextRotation(s, secrets.GetValueOrDefault(s.Name));
-    }
+    private static IEnumerable<DateTimeOffset?> SecretRotations(TenantPlan plan, Dictionary<string, V1Secret> secrets) =>
+        plan.Secrets.Select(s => SecretBuilder.NextRotation(s, secrets.GetValueOrDefault(s.Name)));
 
     private async Task<V1Namespace?> ReadNamespaceAsync(string name, CancellationToken ct)
     {

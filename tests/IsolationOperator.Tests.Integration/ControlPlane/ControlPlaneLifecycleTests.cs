@@ -36,6 +36,43 @@ public sealed class ControlPlaneLifecycleTests
     }
 
     [LocalPlaneFact]
+    public async Task Failed_start_reports_the_dying_process_log_and_cleans_up()
+    {
+        // Real etcd, but an "apiserver" that rejects its flags the way a wrong version would.
+        var shared = await SharedControlPlane.GetAsync();
+        var root = Directory.CreateTempSubdirectory("isolation-broken-").FullName;
+        try
+        {
+            var assets = Directory.CreateDirectory(Path.Combine(root, "assets")).FullName;
+            File.CreateSymbolicLink(Path.Combine(assets, "etcd"), Path.Combine(shared.AssetsDirectory!, "etcd"));
+            var fake = Path.Combine(assets, "kube-apiserver");
+            await File.WriteAllTextAsync(fake, "#!/bin/sh\necho 'Error: unknown flag: --frobnicate' >&2\nexit 3\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            var workDirectory = Path.Combine(root, "work");
+
+            var start = () => ControlPlane.StartAsync(new ControlPlaneOptions
+            {
+                AssetsDirectory = assets,
+                WorkDirectory = workDirectory,
+                UseExistingCluster = false,
+                StartTimeout = TimeSpan.FromSeconds(30),
+            });
+
+            var error = (await start.Should().ThrowAsync<ControlPlaneStartException>()).Which;
+            error.Message.Should().Contain("kube-apiserver exited").And.Contain("Error: unknown flag: --frobnicate");
+            ProcessesMentioning(workDirectory).Should().BeEmpty("etcd, which did start, is stopped again");
+            Directory.Exists(workDirectory).Should().BeFalse();
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [LocalPlaneFact]
     public async Task LocalCluster_program_stops_everything_on_SIGTERM_and_exits_0()
     {
         await using var program = await LocalClusterProgram.StartAsync();
@@ -66,6 +103,25 @@ public sealed class ControlPlaneLifecycleTests
         await Eventually.HoldsAsync("the watchdog to delete the work directory",
             () => Task.FromResult(!Directory.Exists(program.WorkDirectory)), OrphanDeadline);
         stopwatch.Elapsed.Should().BeLessThan(OrphanDeadline);
+    }
+
+    private static List<int> ProcessesMentioning(string text) =>
+    [
+        .. Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && pid != Environment.ProcessId && IsRunning(pid) && CommandLine(pid).Contains(text, StringComparison.Ordinal)),
+    ];
+
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 
     /// <summary>Running, i.e. not gone and not a zombie waiting for init to reap it.</summary>

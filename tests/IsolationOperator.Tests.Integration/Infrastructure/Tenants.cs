@@ -55,10 +55,10 @@ public static class Tenants
 
     public static V1Condition? Condition(DemoTenant t, string type) => t.Status?.Conditions?.FirstOrDefault(c => c.Type == type);
 
-    /// <summary>Events the operator recorded about a tenant (events.k8s.io/v1, namespace default).</summary>
+    /// <summary>Events the operator recorded about a tenant (events.k8s.io/v1, in kube-system).</summary>
     public static async Task<IReadOnlyList<Eventsv1Event>> EventsAsync(IKubernetes admin, string name)
     {
-        var list = await admin.EventsV1.ListNamespacedEventAsync("default", fieldSelector: $"regarding.name={name}");
+        var list = await admin.EventsV1.ListNamespacedEventAsync(EventRecorder.EventNamespace, fieldSelector: $"regarding.name={name}");
         return list.Items.Where(e => e.Regarding?.Kind == DemoTenant.KindName).ToList();
     }
 }

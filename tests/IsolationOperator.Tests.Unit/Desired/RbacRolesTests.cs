@@ -82,6 +82,22 @@ public class RbacRolesTests
     }
 
     [Fact]
+    public void The_evaluator_matches_groups_resources_verbs_and_wildcards()
+    {
+        V1PolicyRule[] exact = [new() { ApiGroups = ["apps"], Resources = ["deployments"], Verbs = ["get"] }];
+        Allows(exact, "apps", "deployments", "get").Should().BeTrue();
+        Allows(exact, "", "deployments", "get").Should().BeFalse();
+        Allows(exact, "apps", "statefulsets", "get").Should().BeFalse();
+        Allows(exact, "apps", "deployments", "delete").Should().BeFalse();
+
+        V1PolicyRule[] star = [new() { ApiGroups = ["*"], Resources = ["*"], Verbs = ["*"] }];
+        Allows(star, "networking.k8s.io", "networkpolicies", "patch").Should().BeTrue();
+
+        V1PolicyRule[] named = [new() { ApiGroups = [""], Resources = ["secrets"], Verbs = ["delete"], ResourceNames = ["demo-db"] }];
+        Allows(named, "", "secrets", "delete").Should().BeTrue("a grant on some names is still a grant");
+    }
+
+    [Fact]
     public void Edit_can_create_deployments_and_read_pods()
     {
         var rules = RulesOf("edit");

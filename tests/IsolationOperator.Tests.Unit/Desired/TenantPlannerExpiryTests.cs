@@ -1,5 +1,7 @@
+using IsolationOperator.Api.V1Alpha1;
 using IsolationOperator.Desired;
 using IsolationOperator.Tests.Unit.Support;
+using k8s;
 
 namespace IsolationOperator.Tests.Unit.Desired;
 
@@ -64,5 +66,17 @@ public class TenantPlannerExpiryTests
     {
         var tenant = Tenants.New(spec: s => s.ExpiresAt = Tenants.Now.AddDays(-1));
         TenantPlanner.Plan(tenant, Tenants.Now).Problems.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Ttl_counts_from_the_creation_time_the_api_server_reports()
+    {
+        var tenant = KubernetesJson.Deserialize<DemoTenant>("""
+            {"apiVersion": "isolation.demo.dev/v1alpha1", "kind": "DemoTenant",
+             "metadata": {"name": "acme", "creationTimestamp": "2025-05-01T09:00:00Z"},
+             "spec": {"prospect": "ACME", "owner": "alice", "ttl": "1h"}}
+            """);
+
+        TenantPlanner.ExpiresAt(tenant).Should().Be(new DateTimeOffset(2025, 5, 1, 10, 0, 0, TimeSpan.Zero));
     }
 }

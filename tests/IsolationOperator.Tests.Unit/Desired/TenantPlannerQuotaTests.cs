@@ -112,4 +112,19 @@ public class TenantPlannerQuotaTests
         Tenants.Problems(s => s.Quota = new Dictionary<string, IntOrString> { ["pods"] = value }).Should().ContainSingle()
             .Which.Should().Contain("spec.quota.pods").And.Contain($"\"{value}\"").And.Contain("not a valid quantity");
     }
+
+    /// <summary>
+    /// The API server refuses a ResourceQuota with a negative value, or a fractional count of objects. The CRD pattern lets
+    /// both through, so unless the planner catches them the namespace and policies are applied and then the quota fails.
+    /// </summary>
+    [Theory]
+    [InlineData("requests.cpu", "-1")]
+    [InlineData("limits.memory", "-512Mi")]
+    [InlineData("pods", "1.5")]
+    [InlineData("services", "500m")]
+    public void Quota_values_the_api_server_would_refuse_are_readable_problems(string key, string value)
+    {
+        Tenants.Problems(s => s.Quota = new Dictionary<string, IntOrString> { [key] = value }).Should().ContainSingle()
+            .Which.Should().Contain($"spec.quota.{key}").And.Contain($"\"{value}\"");
+    }
 }

@@ -24,6 +24,13 @@ internal static partial class Yaml
 
     public static YamlMappingNode LoadMapping(string path) => (YamlMappingNode)LoadDocuments(path).Single();
 
+    public static YamlMappingNode ParseMapping(string text)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        return (YamlMappingNode)stream.Documents.Single().RootNode;
+    }
+
     public static JsonNode? ToJson(YamlNode node) => node switch
     {
         YamlMappingNode m => new JsonObject(m.Children.Select(kv =>

@@ -12,6 +12,11 @@ public sealed class DemoTenantStatus
     [JsonPropertyName("conditions")] public IList<V1Condition>? Conditions { get; set; }
     [JsonPropertyName("managedResources")] public IList<ManagedResource>? ManagedResources { get; set; }
     [JsonPropertyName("secrets")] public IList<SecretStatus>? Secrets { get; set; }
+    /// <summary>When the demo expired and its access and namespace were removed; the DemoTenant stays as the record.</summary>
+    [JsonPropertyName("expiredAt")] public DateTimeOffset? ExpiredAt { get; set; }
+    /// <summary>The last time the expiry was moved later, and by which field manager (kubectl, a pipeline, ...).</summary>
+    [JsonPropertyName("extendedAt")] public DateTimeOffset? ExtendedAt { get; set; }
+    [JsonPropertyName("extendedBy")] public string? ExtendedBy { get; set; }
 }
 
 public sealed record ManagedResource

@@ -7,6 +7,11 @@ public static class Phases
     public const string Ready = "Ready";
     public const string Failed = "Failed";
     public const string Terminating = "Terminating";
+    public const string Expiring = "Expiring";
+    public const string Expired = "Expired";
+    public const string Suspended = "Suspended";
+    /// <summary>Provisioned, but something outside the spec (a foreign RoleBinding) widens access.</summary>
+    public const string Degraded = "Degraded";
 }
 
 public static class ConditionTypes
@@ -17,6 +22,8 @@ public static class ConditionTypes
     public const string AccessScoped = "AccessScoped";
     public const string QuotaEnforced = "QuotaEnforced";
     public const string SecretsProvisioned = "SecretsProvisioned";
+    /// <summary>True while the demo is within the warning window before its expiry, or expired.</summary>
+    public const string Expiring = "Expiring";
 
     public static readonly IReadOnlyList<string> Components =
         [NamespaceReady, NetworkIsolated, AccessScoped, QuotaEnforced, SecretsProvisioned];
