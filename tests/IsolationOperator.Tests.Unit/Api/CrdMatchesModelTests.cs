@@ -106,7 +106,7 @@ public class CrdMatchesModelTests
             ("Prospect", "string", ".spec.prospect"),
             ("Namespace", "string", ".status.namespace"),
             ("Phase", "string", ".status.phase"),
-            ("Expires", "date", ".status.expiresAt"),
+            ("Expires", "string", ".status.expiresAt"),
             ("Age", "date", ".metadata.creationTimestamp"));
     }
 
