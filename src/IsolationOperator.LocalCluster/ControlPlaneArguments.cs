@@ -77,6 +77,10 @@ internal static class ControlPlaneArguments
         "--port=0",
         "--secure-port=0",
         "--controllers=*",
+        // The default client limit (20 QPS) makes token secrets and namespace cleanup lag by tens of seconds once
+        // tests create a few hundred namespaces; a local plane has no one to protect from us.
+        "--kube-api-qps=500",
+        "--kube-api-burst=1000",
         "--profiling=false",
     ];
 }

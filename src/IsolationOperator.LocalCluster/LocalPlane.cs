@@ -88,7 +88,9 @@ internal sealed class LocalPlane
             var kcm = Path.Combine(assets, "kube-controller-manager");
             if (options.StartControllerManager && File.Exists(kcm))
             {
-                // Started only now: KCM 1.20 exits if the apiserver is not healthy within 10 s of its start.
+                // Only now, not alongside the apiserver: KCM polls /healthz once a second before starting any
+                // controller (starting it early costs ~1 s instead of saving it), and it exits if the apiserver
+                // is not healthy within 10 s, which a loaded machine could miss.
                 var identity = ca.IssueClient("system:kube-controller-manager", "system:masters");
                 KubeconfigWriter.WriteClientCertificate(
                     layout.ControllerManagerKubeconfig, serverUrl, ca.Root.CertificatePem, identity, "system:kube-controller-manager");

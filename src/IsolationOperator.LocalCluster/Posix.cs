@@ -31,19 +31,4 @@ internal static partial class Posix
             return null;
         }
     }
-
-    /// <summary>True while the pid names a running (not zombie) process.</summary>
-    public static bool IsAlive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
-            return state is not ("Z" or "X");
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
 }

@@ -59,44 +59,35 @@ internal sealed class ProcessSupervisor
     /// <summary>The first child that died, if any: during start-up that is always a failure.</summary>
     public SupervisedProcess? FirstExited() => Processes.FirstOrDefault(p => p.HasExited);
 
+    /// <summary>
+    /// Reverse start order, one at a time: KCM, then the apiserver, then etcd. An apiserver whose etcd is already
+    /// gone hangs in its graceful shutdown until SIGKILL; this way it exits in about a second.
+    /// </summary>
     public async Task StopAllAsync()
     {
-        var processes = Processes;
-        foreach (var p in processes)
+        foreach (var p in Processes.Reverse())
         {
             p.Signal(Posix.SigTerm);
-        }
-
-        using var grace = new CancellationTokenSource(GracePeriod);
-        try
-        {
-            await Task.WhenAll(processes.Select(p => p.WaitForExitAsync(grace.Token))).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            foreach (var p in processes)
+            using var grace = new CancellationTokenSource(GracePeriod);
+            try
+            {
+                await p.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
             {
                 p.Signal(Posix.SigKill);
+                await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             }
-
-            await Task.WhenAll(processes.Select(p => p.WaitForExitAsync(CancellationToken.None))).ConfigureAwait(false);
         }
     }
 
     /// <summary>Blocking variant for ProcessExit handlers, where awaiting is not an option.</summary>
     public void StopAllNow()
     {
-        var processes = Processes;
-        foreach (var p in processes)
+        foreach (var p in Processes.Reverse())
         {
             p.Signal(Posix.SigTerm);
-        }
-
-        var deadline = DateTime.UtcNow + GracePeriod;
-        foreach (var p in processes)
-        {
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero || !p.WaitForExit(left))
+            if (!p.WaitForExit(GracePeriod))
             {
                 p.Signal(Posix.SigKill);
                 p.WaitForExit(TimeSpan.FromSeconds(2));

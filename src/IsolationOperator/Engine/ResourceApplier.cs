@@ -44,8 +44,8 @@ public sealed class ResourceApplier
         OperatorMetrics.Writes.WithLabels(kind.Kind, "apply").Inc();
         if (live is not null && ObjectDiff.Compare(desired, result).Count > 0)
         {
-            // Apply cannot take away fields another manager owns inside ours (a matchLabels added to our empty
-            // podSelector): replace the whole field with ours.
+            // Apply cannot take away fields another manager owns inside ours (a key added to our ResourceQuota's
+            // spec.hard map): replace the whole field with ours.
             result = await kind.Replace(_client, Overlay<T>(result, desired), ct);
             OperatorMetrics.Writes.WithLabels(kind.Kind, "update").Inc();
         }

@@ -147,7 +147,8 @@ public sealed class ControlPlaneHarnessTests(ControlPlaneFixture fixture) : ICla
             (await admin.CoreV1.ListNamespacedSecretAsync(ns.Name)).Items.FirstOrDefault(s =>
                 s.Type == "kubernetes.io/service-account-token"
                 && s.Metadata.Annotations?.TryGetValue("kubernetes.io/service-account.name", out var owner) == true && owner == "robot"
-                && s.Data?.ContainsKey("token") == true));
+                && s.Data?.ContainsKey("token") == true),
+            TimeSpan.FromSeconds(60)); // generous: other test classes may keep KCM busy with hundreds of namespaces
 
         // The token is signed with the plane's SA key and accepted by the apiserver as that service account.
         var config = new KubernetesClientConfiguration

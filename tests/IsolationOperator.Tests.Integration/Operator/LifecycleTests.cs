@@ -132,8 +132,9 @@ public sealed class LifecycleTests(ControlPlaneFixture fixture) : IClassFixture<
 
         await Eventually.HoldsAsync("rotated", async () => await Value("rotating") != rotating1, TimeSpan.FromSeconds(20));
         (await Value("stable")).Should().Be(stable1);
-        var status = await Tenants.GetAsync(Admin, tenant.Metadata.Name);
-        status!.Status!.Secrets!.Single(s => s.Name == "rotating").LastRotated.Should().BeAfter(created);
+        // The secret is written before the status that records it: wait for status to catch up.
+        await Eventually.HoldsAsync("status records the rotation", async () =>
+            (await Tenants.GetAsync(Admin, tenant.Metadata.Name))?.Status?.Secrets?.Single(s => s.Name == "rotating").LastRotated > created);
         var events = await Tenants.EventsAsync(Admin, tenant.Metadata.Name);
         events.Should().Contain(e => e.Reason == "SecretRotated" && e.Note.Contains("rotating"));
         events.Should().NotContain(e => e.Reason == "DriftCorrected");

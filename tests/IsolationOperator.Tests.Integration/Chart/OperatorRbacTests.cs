@@ -1,0 +1,198 @@
+using IsolationOperator.Desired;
+
+namespace IsolationOperator.Tests.Integration.Chart;
+
+/// <summary>
+/// Least privilege, read from <c>helm template</c>: what the chart binds to the operator's ServiceAccount is exactly
+/// what the operator's code calls, plus the tenant Roles' permissions (RBAC escalation prevention), and nothing that
+/// could widen itself.
+/// </summary>
+public sealed class OperatorRbacTests
+{
+    private const string Release = "rbac";
+    private const string Namespace = "isolation-system";
+    private const string FullName = "rbac-isolation-operator";
+    private const string LeaseName = "isolation-operator-leader";
+
+    /// <summary>
+    /// Everything the operator calls itself, one entry per (group, resource, verb), each with the code that calls it.
+    /// The operator's ClusterRole must grant exactly this: a permission added to the chart without a use here fails,
+    /// and so does a use here the chart does not grant.
+    /// </summary>
+    public static readonly IReadOnlyList<Permission> OperatorClusterRole =
+    [
+        new("isolation.demo.dev", "demotenants", "list"), // Informer.RelistAsync via OwnedKinds.DemoTenants.List (label-selected)
+        new("isolation.demo.dev", "demotenants", "watch"), // Informer.RunAsync via OwnedKinds.DemoTenants.Watch
+        new("isolation.demo.dev", "demotenants", "patch"), // DemoTenantReconciler.EnsureFinalizerAsync (apply) and RemoveFinalizerAsync (JSON patch)
+        new("isolation.demo.dev", "demotenants/status", "patch"), // StatusWriter.WriteAsync: apply to the status subresource
+        new("", "namespaces", "get"), // DemoTenantReconciler.ReadNamespaceAsync (OwnedKinds.Namespaces.Read) for a namespace not in the cache
+        new("", "namespaces", "list"), // Informer (ClusterCache.Namespaces)
+        new("", "namespaces", "watch"), // Informer (ClusterCache.Namespaces)
+        new("", "namespaces", "create"), // ResourceApplier.ApplyAsync: a server-side apply that creates is also authorized as create
+        new("", "namespaces", "patch"), // ResourceApplier.ApplyAsync: server-side apply (OwnedKinds.Namespaces.Patch)
+        new("", "namespaces", "update"), // ResourceApplier.ApplyAsync: Replace after an apply that left a foreign field
+        new("", "namespaces", "delete"), // DemoTenantReconciler.FinalizeAsync / ExpireAsync via ResourceApplier.DeleteAsync
+        new("", "secrets", "get"), // DemoTenantReconciler.ExistingSecretsAsync (OwnedKinds.Secrets.Read) confirms a cache miss
+        new("", "secrets", "list"), // Informer (ClusterCache.Secrets)
+        new("", "secrets", "watch"), // Informer (ClusterCache.Secrets)
+        new("", "secrets", "create"), // ResourceApplier.ApplyAsync creating a generated Secret
+        new("", "secrets", "patch"), // ResourceApplier.ApplyAsync
+        new("", "secrets", "update"), // ResourceApplier.ApplyAsync: Replace
+        new("", "secrets", "delete"), // DemoTenantReconciler.PruneAsync: a secret no longer in spec.secrets
+        new("", "serviceaccounts", "list"), // Informer (ClusterCache.ServiceAccounts)
+        new("", "serviceaccounts", "watch"), // Informer (ClusterCache.ServiceAccounts)
+        new("", "serviceaccounts", "create"), // ResourceApplier.ApplyAsync creating demo-workload
+        new("", "serviceaccounts", "patch"), // ResourceApplier.ApplyAsync
+        new("", "serviceaccounts", "update"), // ResourceApplier.ApplyAsync: Replace
+        new("", "serviceaccounts", "delete"), // DemoTenantReconciler.ExpireAsync (revokes the workload's tokens) and PruneAsync
+        new("", "resourcequotas", "list"), // Informer (ClusterCache.ResourceQuotas)
+        new("", "resourcequotas", "watch"), // Informer (ClusterCache.ResourceQuotas)
+        new("", "resourcequotas", "create"), // ResourceApplier.ApplyAsync creating tenant-quota
+        new("", "resourcequotas", "patch"), // ResourceApplier.ApplyAsync
+        new("", "resourcequotas", "update"), // ResourceApplier.ApplyAsync: Replace
+        new("", "resourcequotas", "delete"), // DemoTenantReconciler.PruneAsync
+        new("", "limitranges", "list"), // Informer (ClusterCache.LimitRanges)
+        new("", "limitranges", "watch"), // Informer (ClusterCache.LimitRanges)
+        new("", "limitranges", "create"), // ResourceApplier.ApplyAsync creating tenant-limits
+        new("", "limitranges", "patch"), // ResourceApplier.ApplyAsync
+        new("", "limitranges", "update"), // ResourceApplier.ApplyAsync: Replace
+        new("", "limitranges", "delete"), // DemoTenantReconciler.PruneAsync
+        new("networking.k8s.io", "networkpolicies", "list"), // Informer (ClusterCache.NetworkPolicies)
+        new("networking.k8s.io", "networkpolicies", "watch"), // Informer (ClusterCache.NetworkPolicies)
+        new("networking.k8s.io", "networkpolicies", "create"), // ResourceApplier.ApplyAsync creating default-deny and the allowances
+        new("networking.k8s.io", "networkpolicies", "patch"), // ResourceApplier.ApplyAsync
+        new("networking.k8s.io", "networkpolicies", "update"), // ResourceApplier.ApplyAsync: Replace (e.g. a matchLabels an admin added to default-deny)
+        new("networking.k8s.io", "networkpolicies", "delete"), // DemoTenantReconciler.PruneAsync: an allowance no longer in spec.network
+        new("rbac.authorization.k8s.io", "roles", "list"), // Informer (ClusterCache.Roles)
+        new("rbac.authorization.k8s.io", "roles", "watch"), // Informer (ClusterCache.Roles)
+        new("rbac.authorization.k8s.io", "roles", "create"), // ResourceApplier.ApplyAsync creating tenant-admin/edit/view
+        new("rbac.authorization.k8s.io", "roles", "patch"), // ResourceApplier.ApplyAsync
+        new("rbac.authorization.k8s.io", "roles", "update"), // ResourceApplier.ApplyAsync: Replace
+        new("rbac.authorization.k8s.io", "roles", "delete"), // DemoTenantReconciler.PruneAsync
+        new("rbac.authorization.k8s.io", "rolebindings", "list"), // Informer (ClusterCache.RoleBindings, all bindings: foreign ones are reported)
+        new("rbac.authorization.k8s.io", "rolebindings", "watch"), // Informer (ClusterCache.RoleBindings)
+        new("rbac.authorization.k8s.io", "rolebindings", "create"), // ResourceApplier.ApplyAsync creating access-* and demo-workload-edit
+        new("rbac.authorization.k8s.io", "rolebindings", "patch"), // ResourceApplier.ApplyAsync
+        new("rbac.authorization.k8s.io", "rolebindings", "update"), // ResourceApplier.ApplyAsync: Replace
+        new("rbac.authorization.k8s.io", "rolebindings", "delete"), // PruneAsync (suspension, expired access), ExpireAsync, FinalizeAsync
+        new("apps", "deployments", "list"), // WorkloadSuspension.SuspendAsync / ResumeAsync (ListNamespacedDeployment)
+        new("apps", "deployments", "patch"), // WorkloadSuspension: merge patch of spec.replicas and the annotation
+        new("apps", "statefulsets", "list"), // WorkloadSuspension.SuspendAsync / ResumeAsync (ListNamespacedStatefulSet)
+        new("apps", "statefulsets", "patch"), // WorkloadSuspension: merge patch of spec.replicas and the annotation
+    ];
+
+    /// <summary>Role &lt;release&gt;-events in kube-system.</summary>
+    public static readonly IReadOnlyList<Permission> EventsRole =
+    [
+        new("events.k8s.io", "events", "create"), // EventRecorder.RecordAsync (CreateNamespacedEvent in EventRecorder.EventNamespace)
+    ];
+
+    /// <summary>Role &lt;release&gt;-leader-election in the release namespace (KubernetesClient's LeaseLock, via LeaderElectedRunner).</summary>
+    public static readonly IReadOnlyList<Permission> LeaderElectionRole =
+    [
+        new("coordination.k8s.io", "leases", "create"), // LeaseLock.CreateAsync (no name to limit by)
+        new("coordination.k8s.io", "leases", "get"), // LeaseLock.GetAsync, resourceNames [operator.leaseName]
+        new("coordination.k8s.io", "leases", "update"), // LeaseLock.UpdateAsync (renewal, takeover), resourceNames [operator.leaseName]
+    ];
+
+    private static readonly string[] SelfWideningVerbs = ["escalate", "bind", "impersonate"];
+    private static readonly string[] ClusterLevelResources = ["nodes", "clusterroles", "clusterrolebindings"];
+
+    private static async Task<(RenderedChart Chart, IReadOnlyList<GrantedRule> Rules)> RenderAsync(params string[] args)
+    {
+        var chart = await RenderedChart.TemplateAsync(Release, Namespace, args);
+        var rules = chart.RulesBoundTo(chart.ServiceAccountName, Namespace);
+        rules.Should().NotBeEmpty("the chart binds the operator's ServiceAccount");
+        return (chart, rules);
+    }
+
+    [Fact]
+    public async Task No_rule_bound_to_the_operator_service_account_contains_a_wildcard()
+    {
+        var (_, rules) = await RenderAsync();
+
+        rules.Where(g => new[] { g.Rule.ApiGroups, g.Rule.Resources, g.Rule.Verbs, g.Rule.ResourceNames, g.Rule.NonResourceURLs }
+                .Any(list => list?.Any(v => v.Contains('*', StringComparison.Ordinal)) == true))
+            .Should().BeEmpty("every permission is listed verb by verb");
+    }
+
+    [Fact]
+    public async Task Operator_service_account_cannot_escalate_bind_impersonate_or_touch_nodes_and_cluster_wide_rbac()
+    {
+        var (_, rules) = await RenderAsync();
+
+        rules.Where(g => g.Rule.Verbs.Intersect(SelfWideningVerbs).Any()).Should().BeEmpty("these would let the operator grant itself anything");
+        rules.Where(g => g.Rule.Resources.Any(r => ClusterLevelResources.Contains(r.Split('/')[0]))).Should().BeEmpty();
+        rules.Where(g => g.Rule.NonResourceURLs is { Count: > 0 }).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Operator_cluster_role_grants_exactly_the_calls_the_operator_code_makes()
+    {
+        var (chart, rules) = await RenderAsync();
+        chart.Find("ClusterRole", FullName).Should().NotBeNull();
+
+        var granted = rules.Where(g => g is { RoleKind: "ClusterRole", Namespace: null } && g.RoleName == FullName).ToList();
+        granted.Should().OnlyContain(g => g.Rule.ResourceNames == null || g.Rule.ResourceNames.Count == 0);
+        var permissions = granted.SelectMany(g => Permission.Of(g.Rule)).ToList();
+        permissions.Should().OnlyHaveUniqueItems();
+        ShouldBeExactly(permissions, OperatorClusterRole, $"ClusterRole {FullName}");
+    }
+
+    [Fact]
+    public async Task Events_may_only_be_created_in_kube_system_and_leases_only_touched_by_name_in_the_release_namespace()
+    {
+        var (_, rules) = await RenderAsync();
+
+        var events = rules.Where(g => g.RoleName == $"{FullName}-events").ToList();
+        events.Should().OnlyContain(g => g.RoleKind == "Role" && g.Namespace == "kube-system");
+        ShouldBeExactly(events.SelectMany(g => Permission.Of(g.Rule)), EventsRole, $"Role kube-system/{FullName}-events");
+
+        var lease = rules.Where(g => g.RoleName == $"{FullName}-leader-election").ToList();
+        lease.Should().OnlyContain(g => g.RoleKind == "Role" && g.Namespace == Namespace);
+        ShouldBeExactly(lease.SelectMany(g => Permission.Of(g.Rule)), LeaderElectionRole, $"Role {Namespace}/{FullName}-leader-election");
+        lease.Where(g => g.Rule.Verbs.Intersect(["get", "update"]).Any())
+            .Should().OnlyContain(g => g.Rule.ResourceNames != null && g.Rule.ResourceNames.SequenceEqual(new[] { LeaseName }),
+                "reads and renewals are limited to the one lease");
+    }
+
+    [Fact]
+    public async Task Every_rule_bound_to_the_operator_comes_from_its_own_roles_or_the_tenant_permissions()
+    {
+        var (_, rules) = await RenderAsync();
+
+        rules.Select(g => g.RoleName).Distinct().Should().BeEquivalentTo(
+            FullName, $"{FullName}-events", $"{FullName}-leader-election", $"{FullName}-tenant-permissions");
+    }
+
+    [Fact]
+    public async Task Tenant_permissions_cluster_role_holds_exactly_the_union_of_the_tenant_roles_the_operator_writes()
+    {
+        var (_, rules) = await RenderAsync();
+
+        var chartTenantPermissions = rules
+            .Where(g => g is { RoleKind: "ClusterRole", Namespace: null } && g.RoleName == $"{FullName}-tenant-permissions")
+            .SelectMany(g => Permission.Of(g.Rule)).ToHashSet();
+        var written = RbacBuilder.Roles.Values.SelectMany(r => r.Rules).SelectMany(Permission.Of).ToHashSet();
+
+        chartTenantPermissions.Except(written).Select(p => p.ToString()).Should().BeEmpty(
+            "ClusterRole {0}-tenant-permissions should grant nothing that no tenant Role in RbacBuilder.Roles holds", FullName);
+        written.Except(chartTenantPermissions).Select(p => p.ToString()).Should().BeEmpty(
+            "the operator can only write a Role whose permissions it holds (RBAC escalation prevention): add these to {0}-tenant-permissions", FullName);
+    }
+
+    [Fact]
+    public async Task Without_leader_election_there_is_no_lease_permission()
+    {
+        var (_, rules) = await RenderAsync("--set", "replicaCount=1", "--set", "operator.leaderElection=false");
+
+        rules.SelectMany(g => Permission.Of(g.Rule)).Should().NotContain(p => p.Resource == "leases");
+    }
+
+    private static void ShouldBeExactly(IEnumerable<Permission> granted, IReadOnlyList<Permission> used, string role)
+    {
+        var grantedSet = granted.ToHashSet();
+        grantedSet.Except(used).Select(p => p.ToString()).Should().BeEmpty("{0} should grant nothing the operator does not call (or declare the call in this test, naming the code)", role);
+        used.Except(grantedSet).Select(p => p.ToString()).Should().BeEmpty("{0} should grant every call the operator makes", role);
+    }
+}
