@@ -26,7 +26,7 @@ public sealed class InstalledChart : IAsyncLifetime
     public string RunId { get; } = UniqueName.For("chart-run");
 
     /// <summary>The <c>helm install</c> result; the operator only runs when it succeeded.</summary>
-    public HelmResult Install { get; private set; } = new(-1, "", "not run");
+    public CommandResult Install { get; private set; } = new(-1, "", "not run");
 
     /// <summary>What the release installed (<c>helm get manifest</c>).</summary>
     public RenderedChart Manifest { get; private set; } = RenderedChart.Parse("");

@@ -2,11 +2,6 @@ using System.Diagnostics;
 
 namespace IsolationOperator.Tests.Integration.Infrastructure;
 
-public sealed record HelmResult(int ExitCode, string Stdout, string Stderr)
-{
-    public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
-}
-
 /// <summary>
 /// Runs helm. The binary comes from <c>hack/install-helm.sh</c> (helm on PATH, else a cached download), asked once
 /// per test run. Never uses the ambient KUBECONFIG: pass <c>--kubeconfig</c> for anything that talks to a cluster.
@@ -21,15 +16,9 @@ public static class Helm
     /// <summary>The chart in this repository.</summary>
     public static string ChartPath { get; } = RepoRoot.File("charts", "isolation-operator");
 
-    public static async Task<HelmResult> RunAsync(params string[] args)
+    public static async Task<CommandResult> RunAsync(params string[] args)
     {
-        var info = new ProcessStartInfo(await Binary.Value)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepoRoot.Path,
-        };
+        var info = new ProcessStartInfo(await Binary.Value) { WorkingDirectory = RepoRoot.Path };
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -38,20 +27,14 @@ public static class Helm
         info.Environment.Remove("KUBECONFIG");
         info.Environment.Remove("HELM_KUBECONTEXT");
         info.Environment.Remove("HELM_NAMESPACE");
-        return await RunProcessAsync(info, $"helm {string.Join(' ', args)}");
+        return await ExternalCommand.RunAsync(info, null, Timeout, $"helm {string.Join(' ', args)}");
     }
 
     private static async Task<string> LocateAsync()
     {
-        var info = new ProcessStartInfo("bash")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepoRoot.Path,
-        };
+        var info = new ProcessStartInfo("bash") { WorkingDirectory = RepoRoot.Path };
         info.ArgumentList.Add(RepoRoot.File("hack", "install-helm.sh"));
-        var result = await RunProcessAsync(info, "bash hack/install-helm.sh");
+        var result = await ExternalCommand.RunAsync(info, null, Timeout, "bash hack/install-helm.sh");
         var path = result.Stdout.Trim().Split('\n').LastOrDefault()?.Trim();
         if (result.ExitCode != 0 || string.IsNullOrEmpty(path) || !File.Exists(path))
         {
@@ -61,22 +44,4 @@ public static class Helm
         return path;
     }
 
-    private static async Task<HelmResult> RunProcessAsync(ProcessStartInfo info, string what)
-    {
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {what}");
-        using var timeout = new CancellationTokenSource(Timeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{what} did not finish within {Timeout.TotalSeconds} s");
-        }
-
-        return new HelmResult(process.ExitCode, await stdout, await stderr);
-    }
 }

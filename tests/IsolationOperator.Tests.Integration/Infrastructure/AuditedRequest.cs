@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace IsolationOperator.Tests.Integration.Chart;
+namespace IsolationOperator.Tests.Integration.Infrastructure;
 
 /// <summary>
 /// One request of one user as the API server's audit log records it, with what RBAC decided on: API group,
