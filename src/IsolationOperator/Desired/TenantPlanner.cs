@@ -71,10 +71,8 @@ public static partial class TenantPlanner
                 problems.Add($"spec.quota.{key} is not a quota this operator manages; use one of: {string.Join(", ", Profiles.OverridableKeys.Order())}");
             else if (!TryCanonical(text, out var canonical))
                 problems.Add($"spec.quota.{key} \"{text}\" is not a valid quantity");
-            else if (new ResourceQuantity(canonical).ToDecimal() < 0)
-                problems.Add($"spec.quota.{key} \"{text}\" is negative; use 0 or more");
-            else if (CountKeys.Contains(key) && decimal.Truncate(new ResourceQuantity(canonical).ToDecimal()) != new ResourceQuantity(canonical).ToDecimal())
-                problems.Add($"spec.quota.{key} \"{text}\" must be a whole number");
+            else if (QuantityProblem(key, text, canonical) is { } problem)
+                problems.Add(problem);
             else
                 quota[key] = canonical;
         }
@@ -137,6 +135,15 @@ public static partial class TenantPlanner
             EgressCIDRs = cidrs.Distinct().ToList(),
             Secrets = secrets,
         }, []);
+    }
+
+    /// <summary>What the API server would refuse in a valid quantity: negatives, and fractions of a count.</summary>
+    private static string? QuantityProblem(string key, string text, string canonical)
+    {
+        var value = new ResourceQuantity(canonical).ToDecimal();
+        if (value < 0) return $"spec.quota.{key} \"{text}\" is negative; use 0 or more";
+        if (CountKeys.Contains(key) && decimal.Truncate(value) != value) return $"spec.quota.{key} \"{text}\" must be a whole number";
+        return null;
     }
 
     /// <summary>The API server stores quantities canonicalised; building them the same way lets a compare find "no change".</summary>

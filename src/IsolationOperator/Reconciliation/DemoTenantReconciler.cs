@@ -104,10 +104,11 @@ public sealed class DemoTenantReconciler
             : stage == LifeStage.Expiring ? Phases.Expiring : Phases.Ready;
         var previousPhase = tenant.Status?.Phase;
         var extended = Lifecycle.WasExtended(tenant, plan) && tenant.Status?.Phase is not (null or Phases.Failed);
-        var wrote = await WriteStatusAsync(tenant, phase, plan, conditions, ct, extended ? (now, LastSpecManager(tenant)) : null);
+        var extendedBy = extended ? LastSpecManager(tenant) : null;
+        var wrote = await WriteStatusAsync(tenant, phase, plan, conditions, ct, extended ? (now, extendedBy) : null);
         if (wrote && extended)
             await _events.RecordAsync(tenant, EventRecorder.Normal, "Extended", "Extend",
-                $"Expiry moved from {tenant.Status!.ExpiresAt:u} to {plan.ExpiresAt:u} by {LastSpecManager(tenant) ?? "unknown"}.", ct);
+                $"Expiry moved from {tenant.Status!.ExpiresAt:u} to {plan.ExpiresAt:u} by {extendedBy ?? "unknown"}.", ct);
         if (wrote && phase == Phases.Expiring && previousPhase != Phases.Expiring)
             await _events.RecordAsync(tenant, EventRecorder.Warning, "ExpiringSoon", "Warn",
                 $"The demo for {tenant.Spec.Prospect} expires at {plan.ExpiresAt:u}.", ct);
@@ -125,18 +126,12 @@ public sealed class DemoTenantReconciler
     private async Task<ReconcileResult> ExpireAsync(DemoTenant tenant, TenantPlan plan, DateTimeOffset now, CancellationToken ct)
     {
         var name = tenant.Metadata.Name;
-        var revoked = 0;
-        foreach (var binding in _cache.RoleBindings.Items.Where(b => TenantLabels.TenantOf(b.Metadata) == name).ToList())
-        {
-            await _applier.DeleteAsync(OwnedKinds.RoleBindings, _cache.RoleBindings, binding, ct);
-            revoked++;
-        }
+        var revoked = await DeleteBindingsAsync(name, ct);
         foreach (var sa in _cache.ServiceAccounts.Items.Where(a => TenantLabels.TenantOf(a.Metadata) == name).ToList())
             await _applier.DeleteAsync(OwnedKinds.ServiceAccounts, _cache.ServiceAccounts, sa, ct);
 
         var nsName = tenant.Status?.Namespace ?? plan.Namespace;
-        var ns = await ReadNamespaceAsync(nsName, ct);
-        if (ns is not null && TenantLabels.TenantOf(ns.Metadata) == name && ns.Metadata.DeletionTimestamp is null)
+        if (await OwnNamespaceAsync(nsName, name, ct) is { Metadata.DeletionTimestamp: null } ns)
             await _applier.DeleteAsync(OwnedKinds.Namespaces, _cache.Namespaces, ns, ct);
 
         var status = CopyStatus(tenant);
@@ -203,12 +198,10 @@ public sealed class DemoTenantReconciler
     {
         if (tenant.Metadata.Finalizers?.Contains(OperatorIdentity.Finalizer) != true) return ReconcileResult.Done;
         var name = tenant.Metadata.Name;
-        foreach (var binding in _cache.RoleBindings.Items.Where(b => TenantLabels.TenantOf(b.Metadata) == name).ToList())
-            await _applier.DeleteAsync(OwnedKinds.RoleBindings, _cache.RoleBindings, binding, ct);
+        await DeleteBindingsAsync(name, ct);
 
         var nsName = tenant.Status?.Namespace ?? TenantPlanner.NamespaceFor(tenant);
-        var ns = await ReadNamespaceAsync(nsName, ct);
-        if (ns is not null && TenantLabels.TenantOf(ns.Metadata) == name)
+        if (await OwnNamespaceAsync(nsName, name, ct) is { } ns)
         {
             if (ns.Metadata.DeletionTimestamp is null)
             {
@@ -438,6 +431,19 @@ public sealed class DemoTenantReconciler
 
     private static IEnumerable<DateTimeOffset?> SecretRotations(TenantPlan plan, Dictionary<string, V1Secret> secrets) =>
         plan.Secrets.Select(s => SecretBuilder.NextRotation(s, secrets.GetValueOrDefault(s.Name)));
+
+    /// <summary>Revokes access: every RoleBinding the operator made for this tenant.</summary>
+    private async Task<int> DeleteBindingsAsync(string tenant, CancellationToken ct)
+    {
+        var bindings = _cache.RoleBindings.Items.Where(b => TenantLabels.TenantOf(b.Metadata) == tenant).ToList();
+        foreach (var binding in bindings)
+            await _applier.DeleteAsync(OwnedKinds.RoleBindings, _cache.RoleBindings, binding, ct);
+        return bindings.Count;
+    }
+
+    /// <summary>The namespace, only if it is labelled as this tenant's: never act on one that is not.</summary>
+    private async Task<V1Namespace?> OwnNamespaceAsync(string nsName, string tenant, CancellationToken ct) =>
+        await ReadNamespaceAsync(nsName, ct) is { } ns && TenantLabels.TenantOf(ns.Metadata) == tenant ? ns : null;
 
     private async Task<V1Namespace?> ReadNamespaceAsync(string name, CancellationToken ct)
     {

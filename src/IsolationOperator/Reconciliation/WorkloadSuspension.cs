@@ -14,38 +14,26 @@ public sealed class WorkloadSuspension(IKubernetes client)
 {
     public const string ReplicasAnnotation = "isolation.demo.dev/suspended-replicas";
 
-    public async Task<int> SuspendAsync(string ns, CancellationToken ct)
-    {
-        var changed = 0;
-        foreach (var d in (await client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: ct)).Items)
-            if (d.Spec.Replicas is not 0 && !Has(d.Metadata))
-            {
-                await client.AppsV1.PatchNamespacedDeploymentAsync(ScaleTo(0, d.Spec.Replicas ?? 1), d.Metadata.Name, ns, fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct);
-                changed++;
-            }
-        foreach (var s in (await client.AppsV1.ListNamespacedStatefulSetAsync(ns, cancellationToken: ct)).Items)
-            if (s.Spec.Replicas is not 0 && !Has(s.Metadata))
-            {
-                await client.AppsV1.PatchNamespacedStatefulSetAsync(ScaleTo(0, s.Spec.Replicas ?? 1), s.Metadata.Name, ns, fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct);
-                changed++;
-            }
-        OperatorMetrics.Writes.WithLabels("Workload", "patch").Inc(changed);
-        return changed;
-    }
+    public Task<int> SuspendAsync(string ns, CancellationToken ct) =>
+        PatchWorkloadsAsync(ns, (meta, replicas) => replicas is not 0 && !Has(meta) ? ScaleTo(0, replicas ?? 1) : null, ct);
 
-    public async Task<int> ResumeAsync(string ns, CancellationToken ct)
+    public Task<int> ResumeAsync(string ns, CancellationToken ct) =>
+        PatchWorkloadsAsync(ns, (meta, _) => Saved(meta) is { } replicas ? Restore(replicas) : null, ct);
+
+    /// <summary>Every Deployment and StatefulSet in the namespace gets the patch <paramref name="patchFor"/> gives it, if any.</summary>
+    private async Task<int> PatchWorkloadsAsync(string ns, Func<V1ObjectMeta, int?, V1Patch?> patchFor, CancellationToken ct)
     {
         var changed = 0;
         foreach (var d in (await client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: ct)).Items)
-            if (Saved(d.Metadata) is { } replicas)
+            if (patchFor(d.Metadata, d.Spec.Replicas) is { } patch)
             {
-                await client.AppsV1.PatchNamespacedDeploymentAsync(Restore(replicas), d.Metadata.Name, ns, fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct);
+                await client.AppsV1.PatchNamespacedDeploymentAsync(patch, d.Metadata.Name, ns, fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct);
                 changed++;
             }
         foreach (var s in (await client.AppsV1.ListNamespacedStatefulSetAsync(ns, cancellationToken: ct)).Items)
-            if (Saved(s.Metadata) is { } replicas)
+            if (patchFor(s.Metadata, s.Spec.Replicas) is { } patch)
             {
-                await client.AppsV1.PatchNamespacedStatefulSetAsync(Restore(replicas), s.Metadata.Name, ns, fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct);
+                await client.AppsV1.PatchNamespacedStatefulSetAsync(patch, s.Metadata.Name, ns, fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct);
                 changed++;
             }
         OperatorMetrics.Writes.WithLabels("Workload", "patch").Inc(changed);
