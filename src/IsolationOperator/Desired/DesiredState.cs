@@ -8,17 +8,24 @@ public static class DesiredState
 {
     public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Build(
         TenantPlan plan, string owner, string prospect,
-        Func<string, V1Secret?> existingSecret, Func<SecretPlan, bool> rotationDue, DateTimeOffset now)
-    {
-        var objects = new List<IKubernetesObject<V1ObjectMeta>> { NamespaceBuilder.Build(plan, owner, prospect) };
-        objects.AddRange(NetworkPolicyBuilder.Build(plan));
-        objects.Add(QuotaBuilder.BuildQuota(plan));
-        objects.Add(QuotaBuilder.BuildLimitRange(plan));
-        objects.Add(RbacBuilder.BuildServiceAccount(plan));
-        objects.AddRange(plan.Secrets.Select(s => SecretBuilder.Build(plan, s, existingSecret(s.Name), rotationDue(s), now)));
-        objects.AddRange(RbacBuilder.BuildRoles(plan));
-        // Bindings last: access is granted only once the fences are up.
-        objects.AddRange(RbacBuilder.BuildBindings(plan));
-        return objects;
-    }
+        Func<string, V1Secret?> existingSecret, Func<SecretPlan, bool> rotationDue, DateTimeOffset now) =>
+    [
+        .. Fences(plan, owner, prospect),
+        .. plan.Secrets.Select(s => SecretBuilder.Build(plan, s, existingSecret(s.Name), rotationDue(s), now)),
+        .. Access(plan),
+    ];
+
+    /// <summary>The namespace and what isolates it, plus the workload ServiceAccount: written before any secret or access.</summary>
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Fences(TenantPlan plan, string owner, string prospect) =>
+    [
+        NamespaceBuilder.Build(plan, owner, prospect),
+        .. NetworkPolicyBuilder.Build(plan),
+        QuotaBuilder.BuildQuota(plan),
+        QuotaBuilder.BuildLimitRange(plan),
+        RbacBuilder.BuildServiceAccount(plan),
+    ];
+
+    /// <summary>Roles, then bindings last: access is granted only once the fences are up.</summary>
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Access(TenantPlan plan) =>
+        [.. RbacBuilder.BuildRoles(plan), .. RbacBuilder.BuildBindings(plan)];
 }

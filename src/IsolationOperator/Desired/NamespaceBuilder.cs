@@ -10,6 +10,7 @@ public static class NamespaceBuilder
     public static V1Namespace Build(TenantPlan plan, string owner, string prospect)
     {
         var meta = TenantLabels.Meta(plan.Tenant, plan.Namespace);
+        if (!string.IsNullOrEmpty(plan.TenantUid)) meta.Labels[TenantLabels.TenantUid] = plan.TenantUid;
         // Pod Security "restricted" at every level: enforce rejects, audit and warn tell the user why.
         foreach (var mode in new[] { "enforce", "audit", "warn" })
         {

@@ -14,7 +14,8 @@ public static class QuotaBuilder
         Metadata = TenantLabels.Meta(plan.Tenant, QuotaName, plan.Namespace),
         Spec = new V1ResourceQuotaSpec
         {
-            Hard = plan.Quota.ToDictionary(kv => kv.Key, kv => new ResourceQuantity(kv.Value)),
+            // While suspended no pod may start (bare pods, Jobs, CronJobs, anything a controller recreates).
+            Hard = plan.Quota.ToDictionary(kv => kv.Key, kv => new ResourceQuantity(plan.Suspended && kv.Key == "pods" ? "0" : kv.Value)),
         },
     };
 

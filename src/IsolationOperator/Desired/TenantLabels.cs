@@ -8,6 +8,11 @@ public static class TenantLabels
     public const string ManagedBy = "app.kubernetes.io/managed-by";
     public const string ManagedByValue = "isolation-operator";
     public const string Tenant = "isolation.demo.dev/tenant";
+    /// <summary>
+    /// On the namespace: the UID of the DemoTenant that created it. Names are reused; a DemoTenant re-created under an
+    /// old name must never adopt the previous prospect's namespace and data.
+    /// </summary>
+    public const string TenantUid = "isolation.demo.dev/tenant-uid";
     public const string ManagedSelector = ManagedBy + "=" + ManagedByValue;
 
     public static Dictionary<string, string> For(string tenant) => new()

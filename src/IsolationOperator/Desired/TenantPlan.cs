@@ -5,6 +5,8 @@ public sealed record TenantPlan
 {
     public required string Tenant { get; init; }
     public required string Namespace { get; init; }
+    /// <summary>metadata.uid of the DemoTenant: recorded on the namespace as proof of ownership.</summary>
+    public string? TenantUid { get; init; }
     public required Profile Profile { get; init; }
     /// <summary>Profile quota with the spec's overrides applied, in canonical quantity form.</summary>
     public required IReadOnlyDictionary<string, string> Quota { get; init; }

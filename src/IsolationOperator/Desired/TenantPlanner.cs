@@ -33,6 +33,9 @@ public static partial class TenantPlanner
         return null;
     }
 
+    public static string NamespaceFor(DemoTenant tenant, PlannerPolicy policy) => NamespaceFor(tenant);
+    public static PlanResult Plan(DemoTenant tenant, DateTimeOffset now, PlannerPolicy policy) => Plan(tenant, now);
+
     public static PlanResult Plan(DemoTenant tenant, DateTimeOffset now)
     {
         var problems = new List<string>();

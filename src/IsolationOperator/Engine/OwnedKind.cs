@@ -11,6 +11,8 @@ public sealed class OwnedKind<T> : IOwnedKind where T : class, IKubernetesObject
 {
     public required string ApiVersion { get; init; }
     public required string Kind { get; init; }
+    /// <summary>The resource's plural name, as the API server names it in a NotFound Status.</summary>
+    public required string Resource { get; init; }
     public bool Namespaced { get; init; } = true;
     public required Func<IKubernetes, string?, CancellationToken, Task<(IList<T> Items, string ResourceVersion)>> List { get; init; }
     public required Func<IKubernetes, string?, string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> Watch { get; init; }

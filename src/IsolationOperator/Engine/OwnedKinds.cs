@@ -11,7 +11,7 @@ public static class OwnedKinds
 
     public static readonly OwnedKind<V1Namespace> Namespaces = new()
     {
-        ApiVersion = "v1", Kind = "Namespace", Namespaced = false,
+        ApiVersion = "v1", Kind = "Namespace", Resource = "namespaces", Namespaced = false,
         List = async (c, sel, ct) => { var l = await c.CoreV1.ListNamespaceAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
         Watch = (c, sel, rv, t, err, ct) => c.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
         Patch = (c, p, name, _, ct) => c.CoreV1.PatchNamespaceAsync(p, name, fieldManager: FieldManager, force: true, cancellationToken: ct),
@@ -22,7 +22,7 @@ public static class OwnedKinds
 
     public static readonly OwnedKind<V1NetworkPolicy> NetworkPolicies = new()
     {
-        ApiVersion = "networking.k8s.io/v1", Kind = "NetworkPolicy",
+        ApiVersion = "networking.k8s.io/v1", Kind = "NetworkPolicy", Resource = "networkpolicies",
         List = async (c, sel, ct) => { var l = await c.NetworkingV1.ListNetworkPolicyForAllNamespacesAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
         Watch = (c, sel, rv, t, err, ct) => c.NetworkingV1.WatchListNetworkPolicyForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
         Patch = (c, p, name, ns, ct) => c.NetworkingV1.PatchNamespacedNetworkPolicyAsync(p, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
@@ -33,7 +33,7 @@ public static class OwnedKinds
 
     public static readonly OwnedKind<V1ResourceQuota> ResourceQuotas = new()
     {
-        ApiVersion = "v1", Kind = "ResourceQuota",
+        ApiVersion = "v1", Kind = "ResourceQuota", Resource = "resourcequotas",
         List = async (c, sel, ct) => { var l = await c.CoreV1.ListResourceQuotaForAllNamespacesAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
         Watch = (c, sel, rv, t, err, ct) => c.CoreV1.WatchListResourceQuotaForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
         Patch = (c, p, name, ns, ct) => c.CoreV1.PatchNamespacedResourceQuotaAsync(p, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
@@ -44,7 +44,7 @@ public static class OwnedKinds
 
     public static readonly OwnedKind<V1LimitRange> LimitRanges = new()
     {
-        ApiVersion = "v1", Kind = "LimitRange",
+        ApiVersion = "v1", Kind = "LimitRange", Resource = "limitranges",
         List = async (c, sel, ct) => { var l = await c.CoreV1.ListLimitRangeForAllNamespacesAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
         Watch = (c, sel, rv, t, err, ct) => c.CoreV1.WatchListLimitRangeForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
         Patch = (c, p, name, ns, ct) => c.CoreV1.PatchNamespacedLimitRangeAsync(p, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
@@ -55,7 +55,7 @@ public static class OwnedKinds
 
     public static readonly OwnedKind<V1ServiceAccount> ServiceAccounts = new()
     {
-        ApiVersion = "v1", Kind = "ServiceAccount",
+        ApiVersion = "v1", Kind = "ServiceAccount", Resource = "serviceaccounts",
         List = async (c, sel, ct) => { var l = await c.CoreV1.ListServiceAccountForAllNamespacesAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
         Watch = (c, sel, rv, t, err, ct) => c.CoreV1.WatchListServiceAccountForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
         Patch = (c, p, name, ns, ct) => c.CoreV1.PatchNamespacedServiceAccountAsync(p, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
@@ -66,7 +66,7 @@ public static class OwnedKinds
 
     public static readonly OwnedKind<V1Secret> Secrets = new()
     {
-        ApiVersion = "v1", Kind = "Secret",
+        ApiVersion = "v1", Kind = "Secret", Resource = "secrets",
         List = async (c, sel, ct) => { var l = await c.CoreV1.ListSecretForAllNamespacesAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
         Watch = (c, sel, rv, t, err, ct) => c.CoreV1.WatchListSecretForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
         Patch = (c, p, name, ns, ct) => c.CoreV1.PatchNamespacedSecretAsync(p, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
@@ -77,7 +77,7 @@ public static class OwnedKinds
 
     public static readonly OwnedKind<V1Role> Roles = new()
     {
-        ApiVersion = "rbac.authorization.k8s.io/v1", Kind = "Role",
+        ApiVersion = "rbac.authorization.k8s.io/v1", Kind = "Role", Resource = "roles",
         List = async (c, sel, ct) => { var l = await c.RbacAuthorizationV1.ListRoleForAllNamespacesAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
         Watch = (c, sel, rv, t, err, ct) => c.RbacAuthorizationV1.WatchListRoleForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
         Patch = (c, p, name, ns, ct) => c.RbacAuthorizationV1.PatchNamespacedRoleAsync(p, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
@@ -88,7 +88,7 @@ public static class OwnedKinds
 
     public static readonly OwnedKind<V1RoleBinding> RoleBindings = new()
     {
-        ApiVersion = "rbac.authorization.k8s.io/v1", Kind = "RoleBinding",
+        ApiVersion = "rbac.authorization.k8s.io/v1", Kind = "RoleBinding", Resource = "rolebindings",
         List = async (c, sel, ct) => { var l = await c.RbacAuthorizationV1.ListRoleBindingForAllNamespacesAsync(labelSelector: sel, cancellationToken: ct); return (l.Items, l.Metadata.ResourceVersion); },
         Watch = (c, sel, rv, t, err, ct) => c.RbacAuthorizationV1.WatchListRoleBindingForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
         Patch = (c, p, name, ns, ct) => c.RbacAuthorizationV1.PatchNamespacedRoleBindingAsync(p, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
@@ -99,7 +99,7 @@ public static class OwnedKinds
 
     public static readonly OwnedKind<DemoTenant> DemoTenants = new()
     {
-        ApiVersion = DemoTenant.ApiGroupVersion, Kind = DemoTenant.KindName, Namespaced = false,
+        ApiVersion = DemoTenant.ApiGroupVersion, Kind = DemoTenant.KindName, Resource = "demotenants", Namespaced = false,
         List = async (c, sel, ct) =>
         {
             var raw = await c.CustomObjects.ListClusterCustomObjectAsync(DemoTenant.Group, DemoTenant.Version, DemoTenant.Plural, labelSelector: sel, cancellationToken: ct);

@@ -64,7 +64,7 @@ public sealed class ResourceApplier
             await kind.Delete(_client, live.Metadata.Name, live.Metadata.NamespaceProperty, ct);
             OperatorMetrics.Writes.WithLabels(kind.Kind, "delete").Inc();
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        catch (Exception e) when (ApiErrors.IsNotFound(e, kind.Resource))
         {
         }
         cache.Remove(live.Metadata.NamespaceProperty, live.Metadata.Name);

@@ -1,3 +1,4 @@
+using IsolationOperator.Desired;
 using IsolationOperator.Hosting;
 using IsolationOperator.Reconciliation;
 using k8s;
@@ -34,7 +35,8 @@ public sealed class TenantController
         cache.Tenants.Changed += (old, now) => queue.Add((now ?? old)!.Metadata.Name);
         cache.OnOwnedChange(queue.Add);
         var events = new EventRecorder(_client, _options.EffectiveIdentity, _logs.CreateLogger<EventRecorder>());
-        var reconciler = new DemoTenantReconciler(_client, cache, events, _time, _options.ExpiringWindow, _logs.CreateLogger<DemoTenantReconciler>());
+        var reconciler = new DemoTenantReconciler(_client, cache, events, _time,
+            new ReconcilerSettings(_options.ExpiringWindow, _options.MaxClockSkew, PlannerPolicy.Default), _logs.CreateLogger<DemoTenantReconciler>());
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var informers = cache.All.Select(i => Task.Run(() => i.RunAsync(stop.Token), CancellationToken.None)).ToList();

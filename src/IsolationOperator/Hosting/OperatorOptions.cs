@@ -12,6 +12,8 @@ public sealed class OperatorOptions
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>How long before expiry a demo turns Expiring and an ExpiringSoon warning is recorded.</summary>
     public TimeSpan ExpiringWindow { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>Expiry (irreversible) waits while the local clock and the API server's differ by more than this.</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromSeconds(30);
     public bool LeaderElection { get; set; } = true;
     public string? LeaseNamespace { get; set; }
     public string LeaseName { get; set; } = "isolation-operator-leader";

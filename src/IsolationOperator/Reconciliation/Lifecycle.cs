@@ -3,29 +3,45 @@ using IsolationOperator.Desired;
 
 namespace IsolationOperator.Reconciliation;
 
-public enum LifeStage { Active, Expiring, Expired }
-
-/// <summary>Where a tenant stands in its life, from its spec, its recorded status and the clock. Pure.</summary>
+/// <summary>Deadlines of a tenant's life, from its spec, its recorded status and the clock. Pure.</summary>
 public static class Lifecycle
 {
-    public static LifeStage Stage(DemoTenant tenant, TenantPlan plan, DateTimeOffset now, TimeSpan warningWindow)
+    /// <summary>
+    /// The expiry that counts. A valid spec decides (extending is allowed); a rejected spec can only bring the last
+    /// valid deadline (status.expiresAt) earlier, never later or away: an invalid edit must not switch expiry off.
+    /// </summary>
+    public static DateTimeOffset? EffectiveExpiry(DemoTenant tenant, TenantPlan? validPlan)
     {
-        // An expired demo stays expired: moving expiresAt later afterwards does not silently revive it.
-        if (tenant.Status?.ExpiredAt is not null || tenant.Status?.Phase == Phases.Expired) return LifeStage.Expired;
-        if (plan.ExpiresAt is not { } at) return LifeStage.Active;
-        if (at <= now) return LifeStage.Expired;
-        return at - now <= warningWindow ? LifeStage.Expiring : LifeStage.Active;
+        if (validPlan is not null) return validPlan.ExpiresAt;
+        var recorded = tenant.Status?.ExpiresAt;
+        DateTimeOffset? fromSpec = null;
+        try { fromSpec = TenantPlanner.ExpiresAt(tenant); }
+        catch (Exception e) when (e is ArgumentException or OverflowException) { }
+        return (recorded, fromSpec) switch
+        {
+            ({ } r, { } s) => r < s ? r : s,
+            ({ } r, null) => r,
+            (null, var s) => s,
+        };
     }
 
-    /// <summary>The moments at which this tenant's state changes by itself: the reconciler wakes up exactly then.</summary>
-    public static IEnumerable<DateTimeOffset?> Deadlines(TenantPlan plan, TimeSpan warningWindow)
+    public static bool InWarningWindow(DateTimeOffset? expiresAt, DateTimeOffset now, TimeSpan window) =>
+        expiresAt is { } at && at > now && at - now <= window;
+
+    /// <summary>
+    /// The moments at which this tenant's state changes by itself; only future ones, so a deadline already behind
+    /// (the start of the warning window, once inside it) can never schedule an immediate wake-up.
+    /// </summary>
+    public static IEnumerable<DateTimeOffset?> Deadlines(DateTimeOffset? expiresAt, IEnumerable<AccessGrant> access, TimeSpan warningWindow, DateTimeOffset now)
     {
-        if (plan.ExpiresAt is { } at)
+        var all = new List<DateTimeOffset?>();
+        if (expiresAt is { } at)
         {
-            yield return at - warningWindow;
-            yield return at;
+            all.Add(at - warningWindow);
+            all.Add(at);
         }
-        foreach (var a in plan.Access) yield return a.ExpiresAt;
+        all.AddRange(access.Select(a => a.ExpiresAt));
+        return all.Where(d => d > now);
     }
 
     /// <summary>True when the expiry moved later than what status recorded (the demo was extended).</summary>

@@ -6,7 +6,11 @@ using System.Text.Json.Serialization;
 
 namespace IsolationOperator.Reconciliation;
 
-/// <summary>Writes a DemoTenant's status by server-side apply, and only when it differs from what is there.</summary>
+/// <summary>
+/// Writes a DemoTenant's status by server-side apply, only when it differs from what is there, and only onto the
+/// version the decision was made from: the apply carries metadata.resourceVersion, so a decision taken on a stale
+/// view (a spec edited meanwhile) fails with 409 and the key is reconciled again.
+/// </summary>
 public sealed class StatusWriter
 {
     private readonly IKubernetes _client;
@@ -20,22 +24,30 @@ public sealed class StatusWriter
         _time = time;
     }
 
-    /// <returns>True when a write was made.</returns>
-    public async Task<bool> WriteAsync(DemoTenant tenant, DemoTenantStatus next, CancellationToken ct)
+    /// <summary>
+    /// A full copy of the current status. Every write starts from one: an apply that omits a field the operator
+    /// wrote before (expiredAt, suspension, a secret's mark) would remove it.
+    /// </summary>
+    public static DemoTenantStatus Copy(DemoTenant t) =>
+        KubernetesJson.Deserialize<DemoTenantStatus>(KubernetesJson.Serialize(t.Status ?? new DemoTenantStatus()));
+
+    /// <returns>The DemoTenant as written, or null when nothing needed writing.</returns>
+    public async Task<DemoTenant?> WriteAsync(DemoTenant tenant, DemoTenantStatus next, CancellationToken ct)
     {
         next.ObservedGeneration = tenant.Metadata.Generation;
         next.Conditions = Conditions.WithTransitions(next.Conditions ?? [], tenant.Status?.Conditions, _time.GetUtcNow().UtcDateTime);
-        if (tenant.Status is not null && KubernetesJson.Serialize(tenant.Status) == KubernetesJson.Serialize(next)) return false;
+        if (tenant.Status is not null && KubernetesJson.Serialize(tenant.Status) == KubernetesJson.Serialize(next)) return null;
 
         // Only status is sent: spec stays the user's.
         var json = KubernetesJson.Serialize(new StatusApply(DemoTenant.ApiGroupVersion, DemoTenant.KindName,
-            new V1ObjectMeta { Name = tenant.Metadata.Name }, next));
+            new V1ObjectMeta { Name = tenant.Metadata.Name, ResourceVersion = tenant.Metadata.ResourceVersion }, next));
         var raw = await _client.CustomObjects.PatchClusterCustomObjectStatusAsync(
             new V1Patch(json, V1Patch.PatchType.ApplyPatch), DemoTenant.Group, DemoTenant.Version, DemoTenant.Plural,
             tenant.Metadata.Name, fieldManager: OperatorIdentity.FieldManager, force: true, cancellationToken: ct);
         OperatorMetrics.Writes.WithLabels(DemoTenant.KindName, "status").Inc();
-        _tenants.Upsert(OwnedKinds.Convert(raw));
-        return true;
+        var written = OwnedKinds.Convert(raw);
+        _tenants.Upsert(written);
+        return written;
     }
 
     private sealed record StatusApply(

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using IsolationOperator.Api.V1Alpha1;
 using IsolationOperator.Engine;
 using k8s;
 using k8s.Models;
@@ -7,54 +7,72 @@ using k8s.Models;
 namespace IsolationOperator.Reconciliation;
 
 /// <summary>
-/// Suspending scales Deployments and StatefulSets to zero and remembers each one's replicas in an annotation on the
-/// object itself (so a restart loses nothing); resuming puts them back. Runs only on a suspend/resume transition.
+/// Suspension stops everything that runs: Deployments, StatefulSets and ReplicaSets no Deployment owns are scaled to
+/// zero, other pods (bare, from Jobs and CronJobs) are deleted, and the quota allows no pod while suspended. The counts
+/// to restore are kept in the DemoTenant's status, which tenants cannot write; nothing on the workloads is trusted.
 /// </summary>
 public sealed class WorkloadSuspension(IKubernetes client)
 {
-    public const string ReplicasAnnotation = "isolation.demo.dev/suspended-replicas";
+    /// <summary>Workloads with replicas above zero, as they are now.</summary>
+    public async Task<List<SuspendedWorkload>> RunningAsync(string ns, CancellationToken ct)
+    {
+        var running = new List<SuspendedWorkload>();
+        foreach (var d in (await client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: ct)).Items)
+            if (d.Spec.Replicas is not 0) running.Add(new SuspendedWorkload { Kind = "Deployment", Name = d.Metadata.Name, Replicas = d.Spec.Replicas ?? 1 });
+        foreach (var s in (await client.AppsV1.ListNamespacedStatefulSetAsync(ns, cancellationToken: ct)).Items)
+            if (s.Spec.Replicas is not 0) running.Add(new SuspendedWorkload { Kind = "StatefulSet", Name = s.Metadata.Name, Replicas = s.Spec.Replicas ?? 1 });
+        foreach (var r in (await client.AppsV1.ListNamespacedReplicaSetAsync(ns, cancellationToken: ct)).Items)
+            if (r.Spec.Replicas is not 0 && r.Metadata.OwnerReferences is not { Count: > 0 })
+                running.Add(new SuspendedWorkload { Kind = "ReplicaSet", Name = r.Metadata.Name, Replicas = r.Spec.Replicas ?? 1 });
+        return running;
+    }
 
-    public Task<int> SuspendAsync(string ns, CancellationToken ct) =>
-        PatchWorkloadsAsync(ns, (meta, replicas) => replicas is not 0 && !Has(meta) ? ScaleTo(0, replicas ?? 1) : null, ct);
-
-    public Task<int> ResumeAsync(string ns, CancellationToken ct) =>
-        PatchWorkloadsAsync(ns, (meta, _) => Saved(meta) is { } replicas ? Restore(replicas) : null, ct);
-
-    /// <summary>Every Deployment and StatefulSet in the namespace gets the patch <paramref name="patchFor"/> gives it, if any.</summary>
-    private async Task<int> PatchWorkloadsAsync(string ns, Func<V1ObjectMeta, int?, V1Patch?> patchFor, CancellationToken ct)
+    /// <summary>Scales the given workloads to zero and deletes pods no scaled controller will remove.</summary>
+    /// <returns>How many objects were changed.</returns>
+    public async Task<int> StopAsync(string ns, IEnumerable<SuspendedWorkload> running, CancellationToken ct)
     {
         var changed = 0;
-        foreach (var d in (await client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: ct)).Items)
-            if (patchFor(d.Metadata, d.Spec.Replicas) is { } patch)
+        foreach (var w in running)
+            if (await ScaleAsync(ns, w.Kind, w.Name, 0, ct)) changed++;
+        foreach (var p in (await client.CoreV1.ListNamespacedPodAsync(ns, cancellationToken: ct)).Items)
+        {
+            if (p.Metadata.OwnerReferences?.Any(o => o.Kind is "ReplicaSet" or "StatefulSet") == true) continue;
+            try
             {
-                await client.AppsV1.PatchNamespacedDeploymentAsync(patch, d.Metadata.Name, ns, fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct);
+                await client.CoreV1.DeleteNamespacedPodAsync(p.Metadata.Name, ns, cancellationToken: ct);
+                OperatorMetrics.Writes.WithLabels("Pod", "delete").Inc();
                 changed++;
             }
-        foreach (var s in (await client.AppsV1.ListNamespacedStatefulSetAsync(ns, cancellationToken: ct)).Items)
-            if (patchFor(s.Metadata, s.Spec.Replicas) is { } patch)
-            {
-                await client.AppsV1.PatchNamespacedStatefulSetAsync(patch, s.Metadata.Name, ns, fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct);
-                changed++;
-            }
-        OperatorMetrics.Writes.WithLabels("Workload", "patch").Inc(changed);
+            catch (Exception e) when (ApiErrors.IsNotFound(e, "pods")) { }
+        }
         return changed;
     }
 
-    private static bool Has(V1ObjectMeta m) => m.Annotations?.ContainsKey(ReplicasAnnotation) == true;
-
-    private static int? Saved(V1ObjectMeta m) =>
-        m.Annotations?.TryGetValue(ReplicasAnnotation, out var v) == true && int.TryParse(v, CultureInfo.InvariantCulture, out var n) ? n : null;
-
-    // Merge patches: the replica count is the workload owner's field, borrowed only for the suspension.
-    private static V1Patch ScaleTo(int replicas, int previous) => new(JsonSerializer.Serialize(new
+    /// <summary>Puts back the recorded counts; a workload deleted meanwhile is skipped.</summary>
+    public async Task<int> RestoreAsync(string ns, IEnumerable<SuspendedWorkload> recorded, CancellationToken ct)
     {
-        metadata = new { annotations = new Dictionary<string, string> { [ReplicasAnnotation] = previous.ToString(CultureInfo.InvariantCulture) } },
-        spec = new { replicas },
-    }), V1Patch.PatchType.MergePatch);
+        var changed = 0;
+        foreach (var w in recorded)
+            if (await ScaleAsync(ns, w.Kind, w.Name, w.Replicas, ct)) changed++;
+        return changed;
+    }
 
-    private static V1Patch Restore(int replicas) => new(JsonSerializer.Serialize(new
+    private async Task<bool> ScaleAsync(string ns, string kind, string name, int replicas, CancellationToken ct)
     {
-        metadata = new { annotations = new Dictionary<string, string?> { [ReplicasAnnotation] = null } },
-        spec = new { replicas },
-    }), V1Patch.PatchType.MergePatch);
+        // A merge patch of spec.replicas only: the workload stays its owner's; the operator borrows one field.
+        var patch = new V1Patch(JsonSerializer.Serialize(new { spec = new { replicas } }), V1Patch.PatchType.MergePatch);
+        try
+        {
+            _ = kind switch
+            {
+                "Deployment" => (object)await client.AppsV1.PatchNamespacedDeploymentAsync(patch, name, ns, fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct),
+                "StatefulSet" => await client.AppsV1.PatchNamespacedStatefulSetAsync(patch, name, ns, fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct),
+                "ReplicaSet" => await client.AppsV1.PatchNamespacedReplicaSetAsync(patch, name, ns, fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct),
+                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+            };
+            OperatorMetrics.Writes.WithLabels(kind, "patch").Inc();
+            return true;
+        }
+        catch (Exception e) when (ApiErrors.IsNotFound(e, kind.ToLowerInvariant() + "s")) { return false; }
+    }
 }

@@ -109,7 +109,7 @@ public sealed class HelmInstallTests(InstalledChart chart, ITestOutputHelper out
         await Tenants.WaitForPhaseAsync(Admin, tenant.Metadata.Name, Phases.Ready);
         var web = await Admin.AppsV1.ReadNamespacedDeploymentAsync("web", ns);
         web.Spec.Replicas.Should().Be(3);
-        web.Metadata.Annotations.Should().NotContainKey(WorkloadSuspension.ReplicasAnnotation);
+        (await Tenants.GetAsync(Admin, tenant.Metadata.Name))!.Status!.Suspension.Should().BeNull("resume clears the recorded counts");
         (await Admin.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns)).Items.Should().NotBeEmpty("access is restored");
     }
 

@@ -105,7 +105,7 @@ public sealed class LifecycleTests(ControlPlaneFixture fixture) : IClassFixture<
         await Tenants.WaitForPhaseAsync(Admin, tenant.Metadata.Name, Phases.Ready);
         (await Admin.AppsV1.ReadNamespacedDeploymentAsync("web", ns)).Spec.Replicas.Should().Be(3);
         (await Admin.AppsV1.ReadNamespacedStatefulSetAsync("db", ns)).Spec.Replicas.Should().Be(2);
-        (await Admin.AppsV1.ReadNamespacedDeploymentAsync("web", ns)).Metadata.Annotations.Should().NotContainKey(WorkloadSuspension.ReplicasAnnotation);
+        (await Tenants.GetAsync(Admin, tenant.Metadata.Name))!.Status!.Suspension.Should().BeNull("resume clears the recorded counts");
         (await Access.CanAsync(Admin, "p", [group], "get", "pods", ns)).Should().BeTrue();
     }
 

@@ -55,7 +55,8 @@ public class CrdMatchesModelTests
 
         reached.Should().BeEquivalentTo([
             typeof(DemoTenant), typeof(DemoTenantSpec), typeof(AccessEntry), typeof(NetworkSpec), typeof(SecretSpec),
-            typeof(SecretKeySpec), typeof(DemoTenantStatus), typeof(ManagedResource), typeof(SecretStatus)]);
+            typeof(SecretKeySpec), typeof(DemoTenantStatus), typeof(ManagedResource), typeof(SecretStatus),
+            typeof(SuspensionStatus), typeof(SuspendedWorkload)]);
     }
 
     [Fact]

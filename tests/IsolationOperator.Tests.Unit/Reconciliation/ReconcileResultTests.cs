@@ -23,9 +23,10 @@ public class ReconcileResultTests
     }
 
     [Fact]
-    public void A_passed_deadline_requeues_at_once()
+    public void A_passed_deadline_never_schedules_a_wake_up()
     {
-        ReconcileResult.Earliest(Now, [Now.AddMinutes(-5)]).RequeueAfter.Should().Be(TimeSpan.Zero);
+        ReconcileResult.Earliest(Now, [Now.AddMinutes(-5)]).Should().Be(ReconcileResult.Done, "this pass already handled it");
+        ReconcileResult.Earliest(Now, [Now, Now.AddHours(-1), Now.AddHours(3)]).RequeueAfter.Should().Be(TimeSpan.FromHours(3) + TimeSpan.FromMilliseconds(50));
         ReconcileResult.After(TimeSpan.FromSeconds(-1)).RequeueAfter.Should().Be(TimeSpan.Zero);
         ReconcileResult.After(TimeSpan.FromSeconds(2)).RequeueAfter.Should().Be(TimeSpan.FromSeconds(2));
     }

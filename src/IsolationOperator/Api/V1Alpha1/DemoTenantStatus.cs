@@ -17,6 +17,27 @@ public sealed class DemoTenantStatus
     /// <summary>The last time the expiry was moved later, and by which field manager (kubectl, a pipeline, ...).</summary>
     [JsonPropertyName("extendedAt")] public DateTimeOffset? ExtendedAt { get; set; }
     [JsonPropertyName("extendedBy")] public string? ExtendedBy { get; set; }
+    /// <summary>
+    /// Present while the demo is suspended: the replica counts to restore, kept here because tenants cannot write
+    /// status (an annotation on the workload would let a prospect choose what resume restores).
+    /// </summary>
+    [JsonPropertyName("suspension")] public SuspensionStatus? Suspension { get; set; }
+}
+
+public sealed class SuspensionStatus
+{
+    [JsonPropertyName("since")] public DateTimeOffset? Since { get; set; }
+    [JsonPropertyName("workloads")] public IList<SuspendedWorkload>? Workloads { get; set; }
+    /// <summary>True once everything was stopped; until then every pass stops what still runs.</summary>
+    [JsonPropertyName("stopped")] public bool? Stopped { get; set; }
+}
+
+public sealed record SuspendedWorkload
+{
+    /// <summary>Deployment | StatefulSet | ReplicaSet.</summary>
+    [JsonPropertyName("kind")] public string Kind { get; init; } = "";
+    [JsonPropertyName("name")] public string Name { get; init; } = "";
+    [JsonPropertyName("replicas")] public int Replicas { get; init; }
 }
 
 public sealed record ManagedResource
@@ -31,4 +52,11 @@ public sealed record SecretStatus
     [JsonPropertyName("name")] public string Name { get; init; } = "";
     [JsonPropertyName("keys")] public IList<string>? Keys { get; init; }
     [JsonPropertyName("lastRotated")] public DateTimeOffset? LastRotated { get; init; }
+    /// <summary>
+    /// A random mark written here before the operator generates values, and onto the Secret with them: a Secret is
+    /// the operator's only when it carries this mark (or the previous one, while a rotation is being written), so a
+    /// Secret planted under the same name is never adopted. Tenants can neither read nor write it here.
+    /// </summary>
+    [JsonPropertyName("generationId")] public string? GenerationId { get; init; }
+    [JsonPropertyName("previousGenerationId")] public string? PreviousGenerationId { get; init; }
 }

@@ -1,0 +1,57 @@
+using IsolationOperator.Api.V1Alpha1;
+using IsolationOperator.Desired;
+using IsolationOperator.Engine;
+using Microsoft.Extensions.Logging;
+
+namespace IsolationOperator.Reconciliation;
+
+/// <summary>Turns what a pass wrote into events: provisioning, updates, rotations, expired access, and drift.</summary>
+public sealed class ChangeEvents(EventRecorder events, ILogger log)
+{
+    public async Task RecordAsync(DemoTenant tenant, TenantPlan plan, IReadOnlyList<ApplyOutcome> outcomes, IReadOnlyCollection<string> rotated, CancellationToken ct)
+    {
+        var changes = outcomes.Where(o => o.Action != ApplyAction.Unchanged).ToList();
+        if (changes.Count == 0) return;
+        // Scheduled rotations are the operator's own doing, not drift: say which secret, never its values.
+        foreach (var o in changes.Where(c => c is { Action: ApplyAction.Updated, Kind: "Secret" } && rotated.Contains(c.Name)).ToList())
+        {
+            await events.RecordAsync(tenant, EventRecorder.Normal, "SecretRotated", "Rotate", $"Secret {o.Name}: all values regenerated on schedule.", ct);
+            changes.Remove(o);
+        }
+        if (changes.Count == 0) return;
+        foreach (var o in changes) log.LogInformation("DemoTenant {Tenant}: {Change}", tenant.Metadata.Name, o.ToString());
+
+        // Spec unchanged since the last good reconcile, yet objects differ: someone else changed them.
+        var specUnchanged = tenant.Status?.ObservedGeneration == tenant.Metadata.Generation &&
+                            tenant.Status?.Phase is Phases.Ready or Phases.Expiring or Phases.Suspended or Phases.Degraded;
+        if (specUnchanged)
+        {
+            foreach (var o in changes)
+            {
+                OperatorMetrics.DriftCorrections.WithLabels(o.Kind).Inc();
+                var what = o.Action == ApplyAction.Updated ? $"fields changed by someone else were restored: {string.Join(", ", o.ChangedFields)}" : o.Action == ApplyAction.Created ? "it was missing and was recreated" : "it was not in the spec and was removed";
+                await events.RecordAsync(tenant, EventRecorder.Warning, "DriftCorrected", "Repair", $"{o.Kind} {o.Name}: {what}.", ct);
+            }
+            return;
+        }
+        var first = tenant.Status?.Phase is null or Phases.Pending or Phases.Failed && changes.Any(c => c is { Kind: "Namespace", Action: ApplyAction.Created });
+        await events.RecordAsync(tenant, EventRecorder.Normal, first ? "Provisioned" : "Updated", first ? "Create" : "Update",
+            string.Join("; ", changes.Select(c => c.ToString())), ct);
+    }
+
+    /// <summary>Bindings removed because their own deadline passed (the rest of the tenant stays), or because the
+    /// spec no longer lists them.</summary>
+    public async Task RevokedAsync(DemoTenant tenant, IReadOnlyList<k8s.Models.V1RoleBinding> revoked, DateTimeOffset now, CancellationToken ct)
+    {
+        if (revoked.Count == 0) return;
+        var entries = (tenant.Spec.Access ?? []).ToDictionary(a => RbacBuilder.BindingName(new AccessGrant(a.Kind, a.Name, a.Role, a.ExpiresAt)), a => a);
+        foreach (var b in revoked)
+        {
+            var subject = b.Subjects?.FirstOrDefault();
+            if (entries.TryGetValue(b.Metadata.Name, out var a) && a.ExpiresAt is { } at && at <= now)
+                await events.RecordAsync(tenant, EventRecorder.Normal, "AccessExpired", "Revoke", $"Access of {a.Kind} {a.Name} ({a.Role}) ended at {at.ToUniversalTime():u}.", ct);
+            else if (subject is not null && tenant.Spec.Suspended != true)
+                await events.RecordAsync(tenant, EventRecorder.Normal, "AccessRevoked", "Revoke", $"Access of {subject.Kind} {subject.Name} ({b.RoleRef.Name}) was removed: it is no longer granted by the spec.", ct);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using IsolationOperator.Api.V1Alpha1;
+using IsolationOperator.Desired;
+using IsolationOperator.Engine;
+using k8s;
+using k8s.Models;
+
+namespace IsolationOperator.Reconciliation;
+
+/// <summary>What one pass did to the tenant's generated secrets.</summary>
+public sealed record SecretsResult(
+    DemoTenant Tenant,
+    IReadOnlyList<ApplyOutcome> Outcomes,
+    IReadOnlyList<string> Rotated,
+    IReadOnlyList<string> NotOwned,
+    IReadOnlyList<SecretStatus> Status,
+    IReadOnlyList<DateTimeOffset?> NextRotations);
+
+/// <summary>
+/// Generated secrets are never lost and never adopted: values are generated only by a create (AlreadyExists means
+/// "look again", never "overwrite"), existing Secrets change only under a resourceVersion precondition, and the
+/// decision to generate (a new mark) is written to status before the values are, so a crash in between neither
+/// loses the Secret nor rotates it twice.
+/// </summary>
+public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cache, StatusWriter status)
+{
+    private sealed record Item(SecretPlan Plan, V1Secret? Live, SecretStatus? Recorded, SecretState State, bool RotationDue);
+
+    public async Task<SecretsResult> EnsureAsync(DemoTenant tenant, TenantPlan plan, DateTimeOffset now, CancellationToken ct)
+    {
+        var items = new List<Item>();
+        foreach (var s in plan.Secrets)
+        {
+            var live = cache.Get(plan.Namespace, s.Name) ?? await ReadAsync(plan.Namespace, s.Name, ct);
+            var recorded = tenant.Status?.Secrets?.FirstOrDefault(r => r.Name == s.Name);
+            var state = SecretOwnership.Of(live, recorded);
+            var due = state == SecretState.Current && SecretBuilder.NextRotation(s, live) is { } next && next <= now;
+            items.Add(new Item(s, live, recorded, state, due));
+        }
+
+        // Intent first: a new mark for every secret about to get values (new, due for rotation, or adopted).
+        if (items.Any(NeedsMark))
+        {
+            var next = StatusWriter.Copy(tenant);
+            next.Secrets = items.Select(i => NeedsMark(i)
+                ? new SecretStatus
+                {
+                    Name = i.Plan.Name, Keys = Keys(i.Plan), LastRotated = i.Recorded?.LastRotated,
+                    GenerationId = SecretOwnership.NewMark(), PreviousGenerationId = i.RotationDue ? i.Recorded!.GenerationId : null,
+                }
+                : i.Recorded ?? new SecretStatus { Name = i.Plan.Name, Keys = Keys(i.Plan) }).ToList();
+            tenant = await status.WriteAsync(tenant, next, ct) ?? tenant;
+            items = items.Select(i => i with { Recorded = tenant.Status!.Secrets!.First(r => r.Name == i.Plan.Name), State = i.State == SecretState.Current && i.RotationDue ? SecretState.RotationPending : i.State }).ToList();
+        }
+
+        var outcomes = new List<ApplyOutcome>();
+        var rotated = new List<string>();
+        var notOwned = new List<string>();
+        var result = new List<SecretStatus>();
+        foreach (var i in items)
+        {
+            var mark = i.Recorded!.GenerationId!;
+            V1Secret? written = i.Live;
+            switch (i.State)
+            {
+                case SecretState.Absent:
+                    written = await CreateAsync(Build(plan, i.Plan, null, false, now, mark), ct);
+                    if (written is null)
+                    {
+                        // Someone made one in between: ours only if it carries our mark.
+                        written = await ReadAsync(plan.Namespace, i.Plan.Name, ct);
+                        if (SecretOwnership.Of(written, i.Recorded) != SecretState.Current) { notOwned.Add(i.Plan.Name); written = null; }
+                    }
+                    else outcomes.Add(new ApplyOutcome(ApplyAction.Created, "Secret", i.Plan.Name, []));
+                    break;
+                case SecretState.RotationPending:
+                    written = await ReplaceAsync(i.Live!, Build(plan, i.Plan, null, true, now, mark), ct);
+                    outcomes.Add(new ApplyOutcome(ApplyAction.Updated, "Secret", i.Plan.Name, ["data"]));
+                    rotated.Add(i.Plan.Name);
+                    break;
+                case SecretState.Current or SecretState.Legacy:
+                    var desired = Build(plan, i.Plan, i.Live, false, now, mark);
+                    var diffs = ObjectDiff.Compare(desired, i.Live!);
+                    if (diffs.Count > 0)
+                    {
+                        written = await ReplaceAsync(i.Live!, desired, ct);
+                        outcomes.Add(new ApplyOutcome(ApplyAction.Updated, "Secret", i.Plan.Name, diffs));
+                    }
+                    break;
+                default:
+                    notOwned.Add(i.Plan.Name);
+                    written = null;
+                    break;
+            }
+            result.Add(new SecretStatus
+            {
+                Name = i.Plan.Name,
+                Keys = Keys(i.Plan),
+                LastRotated = SecretBuilder.GeneratedAt(written) ?? i.Recorded.LastRotated,
+                GenerationId = mark,
+                // Kept until the Secret carries the new mark, so a crash mid-rotation still recognises it.
+                PreviousGenerationId = SecretOwnership.MarkOf(written) == mark ? null : i.Recorded.PreviousGenerationId,
+            });
+        }
+        var rotations = plan.Secrets.Select(s => SecretBuilder.NextRotation(s, cache.Get(plan.Namespace, s.Name))).ToList();
+        return new SecretsResult(tenant, outcomes, rotated, notOwned, result, rotations);
+    }
+
+    /// <summary>The operator's own secrets of this tenant in its namespace, by their mark (for pruning).</summary>
+    public static bool IsOwn(V1Secret live, DemoTenant tenant) =>
+        SecretOwnership.Of(live, tenant.Status?.Secrets?.FirstOrDefault(r => r.Name == live.Metadata.Name)) is SecretState.Current or SecretState.RotationPending or SecretState.Legacy;
+
+    private static bool NeedsMark(Item i) => i.RotationDue || i.State == SecretState.Legacy || (i.State == SecretState.Absent && i.Recorded?.GenerationId is null);
+
+    private static List<string> Keys(SecretPlan s) => s.Keys.Select(k => k.Name).ToList();
+
+    private static V1Secret Build(TenantPlan plan, SecretPlan s, V1Secret? carry, bool rotate, DateTimeOffset now, string mark)
+    {
+        var secret = SecretBuilder.Build(plan, s, carry, rotate, now);
+        secret.Metadata.Annotations[SecretOwnership.GenerationAnnotation] = mark;
+        return secret;
+    }
+
+    private async Task<V1Secret?> ReadAsync(string ns, string name, CancellationToken ct)
+    {
+        try { return Normalise(await OwnedKinds.Secrets.Read(client, name, ns, ct)); }
+        catch (Exception e) when (ApiErrors.IsNotFound(e, "secrets")) { return null; }
+    }
+
+    /// <returns>The created Secret, or null when one of that name already exists.</returns>
+    private async Task<V1Secret?> CreateAsync(V1Secret secret, CancellationToken ct)
+    {
+        try
+        {
+            var created = Normalise(await client.CoreV1.CreateNamespacedSecretAsync(secret, secret.Metadata.NamespaceProperty,
+                fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct));
+            OperatorMetrics.Writes.WithLabels("Secret", "create").Inc();
+            cache.Upsert(created);
+            return created;
+        }
+        catch (Exception e) when (ApiErrors.IsAlreadyExists(e)) { return null; }
+    }
+
+    /// <summary>Replaces an existing Secret only if it is still the version this pass read (409 otherwise, and a retry).</summary>
+    private async Task<V1Secret> ReplaceAsync(V1Secret live, V1Secret desired, CancellationToken ct)
+    {
+        desired.Metadata.ResourceVersion = live.Metadata.ResourceVersion;
+        foreach (var (k, v) in live.Metadata.Labels ?? new Dictionary<string, string>()) desired.Metadata.Labels.TryAdd(k, v);
+        foreach (var (k, v) in live.Metadata.Annotations ?? new Dictionary<string, string>()) desired.Metadata.Annotations.TryAdd(k, v);
+        var replaced = Normalise(await client.CoreV1.ReplaceNamespacedSecretAsync(desired, desired.Metadata.Name, desired.Metadata.NamespaceProperty,
+            fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct));
+        OperatorMetrics.Writes.WithLabels("Secret", "update").Inc();
+        cache.Upsert(replaced);
+        return replaced;
+    }
+
+    private static V1Secret Normalise(V1Secret s)
+    {
+        s.ApiVersion ??= "v1";
+        s.Kind ??= "Secret";
+        return s;
+    }
+}

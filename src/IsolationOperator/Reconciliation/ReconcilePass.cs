@@ -1,0 +1,32 @@
+using IsolationOperator.Api.V1Alpha1;
+using IsolationOperator.Desired;
+using IsolationOperator.Engine;
+using k8s.Models;
+
+namespace IsolationOperator.Reconciliation;
+
+/// <summary>What one reconcile of one tenant has observed and done so far; the steps fill it in, status reads it.</summary>
+public sealed class ReconcilePass
+{
+    public required DemoTenant Tenant { get; set; }
+    public required TenantPlan? Plan { get; init; }
+    public required IReadOnlyList<string> Problems { get; init; }
+    /// <summary>The tenant's namespace: the provisioned one if any, else the planned one.</summary>
+    public required string Namespace { get; init; }
+    public required DateTimeOffset Now { get; init; }
+    public required DateTimeOffset? ExpiresAt { get; init; }
+    public required LifecycleFacts Facts { get; init; }
+    public required TenantEvent Event { get; init; }
+    public string? ClockMessage { get; init; }
+
+    /// <summary>The phase when the pass started (Expired whenever expiredAt is recorded).</summary>
+    public string? StartPhase { get; init; }
+    public List<ApplyOutcome> Outcomes { get; } = [];
+    public List<V1RoleBinding> Revoked { get; } = [];
+    public SecretsResult? Secrets { get; set; }
+    public bool NamespaceTerminating { get; set; }
+    public bool ExpiryRecorded { get; set; }
+    public bool SuspensionStarted { get; set; }
+    public int Restored { get; set; } = -1;
+    public int Stopped { get; set; }
+}

@@ -1,0 +1,75 @@
+using IsolationOperator.Api.V1Alpha1;
+using IsolationOperator.Desired;
+using IsolationOperator.Engine;
+using k8s;
+using k8s.Models;
+
+namespace IsolationOperator.Reconciliation;
+
+/// <summary>The conditions of a provisioned tenant, read from what the caches observe now.</summary>
+public sealed class TenantConditions(ClusterCache cache)
+{
+    public List<V1Condition> Provisioned(DemoTenant tenant, TenantPlan plan, IReadOnlyList<string> secretsNotOwned)
+    {
+        var foreign = ForeignAccess(tenant, plan);
+        var gen = tenant.Metadata.Generation;
+        var policies = NetworkPolicyBuilder.Build(plan).Select(p => p.Metadata.Name).ToList();
+        var quota = cache.ResourceQuotas.Get(plan.Namespace, QuotaBuilder.QuotaName);
+        var quotaActive = quota?.Status?.Hard is { } hard && plan.Quota.Keys.All(hard.ContainsKey);
+        var bindings = RbacBuilder.BuildBindings(plan).Count;
+        return
+        [
+            Conditions.Make(ConditionTypes.NamespaceReady, true, "Provisioned",
+                $"Namespace {plan.Namespace} exists with Pod Security \"restricted\".", gen),
+            Conditions.Make(ConditionTypes.NetworkIsolated, true, "DenyByDefault",
+                $"All traffic is denied except: {string.Join(", ", policies.Skip(1))}.", gen),
+            foreign.Count > 0
+                ? Conditions.Make(ConditionTypes.AccessScoped, false, "UnlistedSubjects",
+                    $"Access is wider than spec.access: {string.Join("; ", foreign)}. The operator does not delete objects it does not own: remove these bindings or add the subjects to spec.access.", gen)
+            : plan.Suspended
+                ? Conditions.Make(ConditionTypes.AccessScoped, true, "Suspended", "The demo is suspended: nobody is bound to its roles.", gen)
+                : Conditions.Make(ConditionTypes.AccessScoped, true, "RolesBound",
+                    $"{plan.Access.Count} subject(s) and the {RbacBuilder.WorkloadServiceAccount} ServiceAccount are bound to namespace roles ({bindings} bindings).", gen),
+            quotaActive
+                ? Conditions.Make(ConditionTypes.QuotaEnforced, true, "QuotaActive",
+                    $"Profile {plan.Profile.Name}: {string.Join(", ", plan.Quota.Select(kv => $"{kv.Key}={kv.Value}"))}.", gen)
+                : Conditions.Make(ConditionTypes.QuotaEnforced, false, "QuotaPending",
+                    "The ResourceQuota is written; waiting for the quota controller to start enforcing it.", gen),
+            secretsNotOwned.Count > 0
+                ? Conditions.Make(ConditionTypes.SecretsProvisioned, false, "SecretNotOwned",
+                    $"Secret(s) {string.Join(", ", secretsNotOwned)} in {plan.Namespace} were not made by the operator (someone created them first): " +
+                    "their values are left as they are and are not the generated ones. Delete them, or choose other names in spec.secrets.", gen)
+                : Conditions.Make(ConditionTypes.SecretsProvisioned, true, "Generated",
+                    plan.Secrets.Count == 0 ? "No secrets requested." : $"{plan.Secrets.Count} secret(s) generated for this tenant: {string.Join(", ", plan.Secrets.Select(s => s.Name))}.", gen),
+        ];
+    }
+
+    public static V1Condition Expiring(DemoTenant tenant, DateTimeOffset? expiresAt, bool inWindow) => inWindow
+        ? Conditions.Make(ConditionTypes.Expiring, true, "ExpiringSoon", $"The demo expires at {expiresAt:u}; then access is revoked and the namespace deleted. Move spec.expiresAt or spec.ttl later to extend it.", tenant.Metadata.Generation)
+        : Conditions.Make(ConditionTypes.Expiring, false, expiresAt is null ? "NoExpiry" : "NotDue",
+            expiresAt is { } at ? $"The demo expires at {at:u}." : "The demo has no expiry.", tenant.Metadata.Generation);
+
+    /// <summary>The tenant's own objects in its namespace, and the namespace itself.</summary>
+    public List<ManagedResource> ManagedResources(string tenant, string ns)
+    {
+        IEnumerable<ManagedResource> Of<T>(Informer<T> i) where T : class, IKubernetesObject<V1ObjectMeta> =>
+            TenantObjects.In(i, tenant, ns).Select(o => new ManagedResource { ApiVersion = o.ApiVersion, Kind = o.Kind, Name = o.Metadata.Name });
+        var nsItself = cache.Namespaces.Get(null, ns) is { } n && TenantLabels.TenantOf(n.Metadata) == tenant
+            ? [new ManagedResource { ApiVersion = "v1", Kind = "Namespace", Name = ns }] : Array.Empty<ManagedResource>();
+        return nsItself.Concat(Of(cache.NetworkPolicies)).Concat(Of(cache.ResourceQuotas))
+            .Concat(Of(cache.LimitRanges)).Concat(Of(cache.ServiceAccounts)).Concat(Of(cache.Secrets))
+            .Concat(Of(cache.Roles)).Concat(Of(cache.RoleBindings))
+            .OrderBy(r => r.Kind, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>RoleBindings in the tenant's namespace, not made by the operator, that bind someone not in spec.access.</summary>
+    private List<string> ForeignAccess(DemoTenant tenant, TenantPlan plan)
+    {
+        var spec = tenant.Spec.Access ?? [];
+        return cache.RoleBindings.Items
+            .Where(b => b.Metadata.NamespaceProperty == plan.Namespace && TenantLabels.TenantOf(b.Metadata) != tenant.Metadata.Name)
+            .SelectMany(b => (b.Subjects ?? []).Where(s => !spec.Any(a => a.Kind == s.Kind && a.Name == s.Name))
+                .Select(s => $"RoleBinding {b.Metadata.Name} binds {s.Kind} {s.Name}"))
+            .Order(StringComparer.Ordinal).ToList();
+    }
+}

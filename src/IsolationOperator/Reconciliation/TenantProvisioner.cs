@@ -1,0 +1,66 @@
+using IsolationOperator.Api.V1Alpha1;
+using IsolationOperator.Desired;
+using IsolationOperator.Engine;
+using k8s;
+using k8s.Models;
+
+namespace IsolationOperator.Reconciliation;
+
+public sealed record ProvisionResult(DemoTenant Tenant, IReadOnlyList<ApplyOutcome> Outcomes, SecretsResult? Secrets, bool NamespaceTerminating);
+
+/// <summary>
+/// Makes the tenant's namespace match its plan: fences, then secrets, then roles and bindings; then removes what the
+/// plan no longer asks for. Acts only inside the tenant's own namespace: a labelled copy elsewhere is not ours.
+/// </summary>
+public sealed class TenantProvisioner(ClusterCache cache, ResourceApplier applier, TenantNamespaces namespaces, GeneratedSecrets secrets)
+{
+    public async Task<ProvisionResult> ApplyAsync(DemoTenant tenant, TenantPlan plan, DateTimeOffset now, CancellationToken ct)
+    {
+        var fences = DesiredState.Fences(plan, tenant.Spec.Owner, tenant.Spec.Prospect);
+        var ns = (V1Namespace)fences[0];
+        if (namespaces.Owned(plan.Namespace, tenant) is { Metadata.DeletionTimestamp: not null })
+            return new ProvisionResult(tenant, [], null, NamespaceTerminating: true);
+
+        var outcomes = new List<ApplyOutcome> { await namespaces.EnsureAsync(ns, tenant, ct) };
+        foreach (var o in fences.Skip(1)) outcomes.Add(await ApplyAsync(o, ct));
+        var secretResult = await secrets.EnsureAsync(tenant, plan, now, ct);
+        outcomes.AddRange(secretResult.Outcomes);
+        var access = DesiredState.Access(plan);
+        foreach (var o in access) outcomes.Add(await ApplyAsync(o, ct));
+        outcomes.AddRange(await PruneAsync(secretResult.Tenant, plan, [.. fences, .. access], ct));
+        return new ProvisionResult(secretResult.Tenant, outcomes, secretResult, false);
+    }
+
+    private Task<ApplyOutcome> ApplyAsync(IKubernetesObject<V1ObjectMeta> o, CancellationToken ct) => o switch
+    {
+        V1NetworkPolicy x => applier.ApplyAsync(OwnedKinds.NetworkPolicies, cache.NetworkPolicies, x, ct),
+        V1ResourceQuota x => applier.ApplyAsync(OwnedKinds.ResourceQuotas, cache.ResourceQuotas, x, ct),
+        V1LimitRange x => applier.ApplyAsync(OwnedKinds.LimitRanges, cache.LimitRanges, x, ct),
+        V1ServiceAccount x => applier.ApplyAsync(OwnedKinds.ServiceAccounts, cache.ServiceAccounts, x, ct),
+        V1Role x => applier.ApplyAsync(OwnedKinds.Roles, cache.Roles, x, ct),
+        V1RoleBinding x => applier.ApplyAsync(OwnedKinds.RoleBindings, cache.RoleBindings, x, ct),
+        _ => throw new InvalidOperationException($"no applier for {o.Kind}"),
+    };
+
+    /// <summary>Objects of this tenant in its namespace that the plan no longer asks for. Access goes first.</summary>
+    private async Task<List<ApplyOutcome>> PruneAsync(DemoTenant tenant, TenantPlan plan, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> desired, CancellationToken ct)
+    {
+        var keep = desired.Select(d => (d.Kind, d.Metadata.Name)).Concat(plan.Secrets.Select(s => ("Secret", s.Name))).ToHashSet();
+        var outcomes = new List<ApplyOutcome>();
+        async Task Prune<T>(OwnedKind<T> kind, Informer<T> informer, Func<T, bool>? ours = null) where T : class, IKubernetesObject<V1ObjectMeta>
+        {
+            foreach (var o in TenantObjects.In(informer, tenant.Metadata.Name, plan.Namespace)
+                         .Where(o => !keep.Contains((kind.Kind, o.Metadata.Name)) && (ours?.Invoke(o) ?? true)).ToList())
+                outcomes.Add(await applier.DeleteAsync(kind, informer, o, ct));
+        }
+        await Prune(OwnedKinds.RoleBindings, cache.RoleBindings);
+        await Prune(OwnedKinds.Roles, cache.Roles);
+        await Prune(OwnedKinds.NetworkPolicies, cache.NetworkPolicies);
+        await Prune(OwnedKinds.ResourceQuotas, cache.ResourceQuotas);
+        await Prune(OwnedKinds.LimitRanges, cache.LimitRanges);
+        await Prune(OwnedKinds.ServiceAccounts, cache.ServiceAccounts);
+        // A labelled Secret a tenant created is not the operator's to delete: only those carrying its mark.
+        await Prune(OwnedKinds.Secrets, cache.Secrets, s => GeneratedSecrets.IsOwn(s, tenant));
+        return outcomes;
+    }
+}

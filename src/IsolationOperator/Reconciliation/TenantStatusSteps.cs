@@ -1,0 +1,187 @@
+using IsolationOperator.Api.V1Alpha1;
+using IsolationOperator.Desired;
+using IsolationOperator.Engine;
+using k8s.Models;
+
+namespace IsolationOperator.Reconciliation;
+
+/// <summary>
+/// Every status a pass can end in, and the events that go with it: one status write per exit path (plus the intent
+/// records written before irreversible steps), one condition reason per exit, an event only when a write happened.
+/// Each write starts from a copy of the current status, so nothing recorded earlier is dropped.
+/// </summary>
+public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events, TenantConditions conditions, ChangeEvents changes, ReconcilerSettings settings)
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
+
+    public async Task RecordExpiryAsync(ReconcilePass pass, CancellationToken ct)
+    {
+        var t = pass.Tenant;
+        var s = StatusWriter.Copy(t);
+        var at = s.ExpiredAt ?? pass.Now;
+        s.Phase = Phases.Expired;
+        s.ExpiredAt = at;
+        s.ExpiresAt = pass.ExpiresAt ?? s.ExpiresAt;
+        s.Suspension = null;
+        s.Conditions = ExpiredConditions(pass, at);
+        pass.Tenant = await writer.WriteAsync(t, s, ct) ?? t;
+        pass.ExpiryRecorded = true;
+        await events.RecordAsync(pass.Tenant, EventRecorder.Warning, "Expired", "Expire",
+            $"Demo expired at {at:u}: revoking every RoleBinding and the ServiceAccount, then deleting namespace {pass.Namespace}.", ct);
+    }
+
+    public async Task<ReconcileResult> ExpiredAsync(ReconcilePass pass, CancellationToken ct)
+    {
+        var s = StatusWriter.Copy(pass.Tenant);
+        s.Phase = Phases.Expired;
+        s.ExpiredAt ??= pass.Now;
+        s.Conditions = ExpiredConditions(pass, s.ExpiredAt.Value);
+        s.ManagedResources = conditions.ManagedResources(pass.Tenant.Metadata.Name, pass.Namespace);
+        await writer.WriteAsync(pass.Tenant, s, ct);
+        return ReconcileResult.Done;
+    }
+
+    public async Task<ReconcileResult> TerminatingAsync(ReconcilePass pass, CancellationToken ct)
+    {
+        var s = StatusWriter.Copy(pass.Tenant);
+        s.Phase = Phases.Terminating;
+        s.Conditions = [Conditions.Make(ConditionTypes.Ready, false, "Deleting",
+            $"Access revoked; waiting for namespace {pass.Namespace} to be removed.", pass.Tenant.Metadata.Generation)];
+        if (await writer.WriteAsync(pass.Tenant, s, ct) is not null && pass.StartPhase != Phases.Terminating)
+            await events.RecordAsync(pass.Tenant, EventRecorder.Normal, "Deleting", "Delete", $"Access revoked; deleting namespace {pass.Namespace}.", ct);
+        return ReconcileResult.After(Poll);
+    }
+
+    /// <summary>A rejected spec or a namespace that is someone else's: the last good state stays, expiry keeps counting.</summary>
+    public async Task<ReconcileResult> FailedAsync(ReconcilePass pass, Transition transition, CancellationToken ct)
+    {
+        var t = pass.Tenant;
+        var gen = t.Metadata.Generation;
+        var (type, reason, message) = pass.Event == TenantEvent.SpecRejected
+            ? (ConditionTypes.Ready, "InvalidSpec", "The DemoTenant spec cannot be used: " + string.Join("; ", pass.Problems) +
+               ". Nothing new was created; access the spec no longer grants was removed, and the demo still expires at its last valid deadline.")
+            : (ConditionTypes.NamespaceReady, "NamespaceNotOwned", $"Namespace \"{pass.Plan?.Namespace}\" already exists and does not belong to this DemoTenant; " +
+               "it was left untouched. Choose another spec.namespace.");
+        var s = StatusWriter.Copy(t);
+        s.Phase = transition.Phase;
+        var kept = (s.Conditions ?? []).Where(c => c.Type != ConditionTypes.Ready && c.Type != type).ToList();
+        kept.Add(Conditions.Make(type, false, reason, message, gen));
+        if (type != ConditionTypes.Ready) kept.Add(Conditions.Make(ConditionTypes.Ready, false, reason, message, gen));
+        s.Conditions = kept;
+        // status.expiresAt stays the last valid deadline: a rejected spec never moves it.
+        if (await writer.WriteAsync(t, s, ct) is not null && pass.StartPhase != Phases.Failed)
+            await events.RecordAsync(t, EventRecorder.Warning, reason, "Validate", message, ct);
+        return ReconcileResult.Earliest(pass.Now, Lifecycle.Deadlines(pass.ExpiresAt, [], settings.ExpiringWindow, pass.Now)
+            .Concat((t.Spec.Access ?? []).Select(a => a.ExpiresAt)));
+    }
+
+    public async Task<ReconcileResult> ClockUntrustedAsync(ReconcilePass pass, CancellationToken ct)
+    {
+        var s = StatusWriter.Copy(pass.Tenant);
+        s.Conditions = (s.Conditions ?? []).Where(c => c.Type != ConditionTypes.ClockInSync)
+            .Append(Conditions.Make(ConditionTypes.ClockInSync, false, "ClockSkew", pass.ClockMessage!, pass.Tenant.Metadata.Generation)).ToList();
+        if (await writer.WriteAsync(pass.Tenant, s, ct) is not null)
+            await events.RecordAsync(pass.Tenant, EventRecorder.Warning, "ClockSkew", "Expire", pass.ClockMessage!, ct);
+        return ReconcileResult.After(TimeSpan.FromSeconds(30));
+    }
+
+    public async Task ApplyRejectedAsync(ReconcilePass pass, string apiMessage, CancellationToken ct)
+    {
+        var s = StatusWriter.Copy(pass.Tenant);
+        s.Phase = Phases.Degraded;
+        s.Conditions = (s.Conditions ?? []).Where(c => c.Type != ConditionTypes.Ready)
+            .Append(Conditions.Make(ConditionTypes.Ready, false, "ApplyRejected",
+                $"The API server refused a change: {apiMessage}. Access removals were made first; retrying the rest with backoff.", pass.Tenant.Metadata.Generation)).ToList();
+        if (await writer.WriteAsync(pass.Tenant, s, ct) is { } written) pass.Tenant = written;
+    }
+
+    public async Task RevokedAsync(ReconcilePass pass, CancellationToken ct) => await changes.RevokedAsync(pass.Tenant, pass.Revoked, pass.Now, ct);
+
+    /// <summary>Intent before scaling down: the counts to restore, recorded where tenants cannot write.</summary>
+    public async Task RecordSuspensionAsync(ReconcilePass pass, IReadOnlyList<SuspendedWorkload> running, CancellationToken ct)
+    {
+        var existing = pass.Tenant.Status?.Suspension;
+        var known = existing?.Workloads ?? [];
+        var added = running.Where(r => !known.Any(k => k.Kind == r.Kind && k.Name == r.Name)).ToList();
+        if (existing is not null && added.Count == 0) return;
+        var s = StatusWriter.Copy(pass.Tenant);
+        s.Suspension = new SuspensionStatus { Since = existing?.Since ?? pass.Now, Workloads = [.. known, .. added], Stopped = false };
+        pass.Tenant = await writer.WriteAsync(pass.Tenant, s, ct) ?? pass.Tenant;
+        pass.SuspensionStarted |= existing is null;
+    }
+
+    public async Task<ReconcileResult> ProvisionedAsync(ReconcilePass pass, Transition transition, CancellationToken ct)
+    {
+        var t = pass.Tenant;
+        var plan = pass.Plan!;
+        var gen = t.Metadata.Generation;
+        if (pass.NamespaceTerminating)
+        {
+            var waiting = StatusWriter.Copy(t);
+            waiting.Phase = Phases.Provisioning;
+            waiting.Conditions = [Conditions.Make(ConditionTypes.NamespaceReady, false, "NamespaceTerminating",
+                $"Waiting for the previous namespace \"{plan.Namespace}\" to finish deleting.", gen)];
+            await writer.WriteAsync(t, waiting, ct);
+            return ReconcileResult.After(Poll);
+        }
+
+        var list = conditions.Provisioned(t, plan, pass.Secrets?.NotOwned ?? []);
+        var quotaPending = list.Any(c => c is { Type: ConditionTypes.QuotaEnforced, Status: "False" });
+        var notReady = list.Where(c => c.Status != "True").ToList();
+        var phase = TenantLifecycle.Settle(transition.Phase, notReady.Count == 0, quotaPending);
+        list.Add(Conditions.Make(ConditionTypes.Ready, notReady.Count == 0, notReady.Count == 0 ? "Provisioned" : notReady[0].Reason,
+            notReady.Count == 0 ? $"Namespace {plan.Namespace} is isolated and ready for {t.Spec.Prospect}." : string.Join(" ", notReady.Select(c => c.Message)), gen));
+        list.Add(TenantConditions.Expiring(t, plan.ExpiresAt, pass.Facts.InWarningWindow));
+
+        var before = t.Status;
+        var extended = Lifecycle.WasExtended(t, plan) && before?.Phase is not (null or Phases.Failed);
+        var extendedBy = extended ? LastSpecManager(t) : null;
+        var s = StatusWriter.Copy(t);
+        s.Phase = phase;
+        s.Namespace = plan.Namespace;
+        s.ExpiresAt = plan.ExpiresAt;
+        s.Conditions = list;
+        s.ManagedResources = conditions.ManagedResources(t.Metadata.Name, plan.Namespace);
+        s.Secrets = pass.Secrets?.Status is { Count: > 0 } secrets ? secrets.ToList() : null;
+        if (extended) (s.ExtendedAt, s.ExtendedBy) = (pass.Now, extendedBy);
+        var resumed = pass.Event == TenantEvent.ResumeRequested && pass.Restored >= 0;
+        if (resumed) s.Suspension = null;
+        else if (transition.Phase == Phases.Suspended && s.Suspension is not null) s.Suspension.Stopped = true;
+
+        var written = await writer.WriteAsync(t, s, ct);
+        await changes.RecordAsync(t, plan, pass.Outcomes, pass.Secrets?.Rotated ?? [], ct);
+        if (pass.SuspensionStarted)
+            await events.RecordAsync(t, EventRecorder.Normal, "Suspended", "Suspend", $"Access removed and {pass.Stopped} workload(s) or pod(s) stopped; no pod may start while suspended. Data and secrets kept.", ct);
+        if (written is not null && resumed && before?.Suspension is not null)
+            await events.RecordAsync(t, EventRecorder.Normal, "Resumed", "Resume", $"Access restored and {pass.Restored} workload(s) scaled back to their recorded replicas.", ct);
+        if (written is not null && extended)
+            await events.RecordAsync(t, EventRecorder.Normal, "Extended", "Extend", $"Expiry moved from {before!.ExpiresAt:u} to {plan.ExpiresAt:u} by {extendedBy ?? "unknown"}.", ct);
+        if (written is not null && phase == Phases.Expiring && before?.Phase != Phases.Expiring)
+            await events.RecordAsync(t, EventRecorder.Warning, "ExpiringSoon", "Warn", $"The demo for {t.Spec.Prospect} expires at {plan.ExpiresAt:u}.", ct);
+        if (written is not null && phase == Phases.Degraded && before?.Phase != Phases.Degraded)
+            await events.RecordAsync(t, EventRecorder.Warning, notReady[0].Reason, "Check", notReady[0].Message, ct);
+
+        if (quotaPending) return ReconcileResult.After(Poll);
+        return ReconcileResult.Earliest(pass.Now, Lifecycle.Deadlines(plan.ExpiresAt, plan.Access, settings.ExpiringWindow, pass.Now)
+            .Concat(pass.Secrets?.NextRotations ?? []));
+    }
+
+    private static List<V1Condition> ExpiredConditions(ReconcilePass pass, DateTimeOffset at)
+    {
+        var gen = pass.Tenant.Metadata.Generation;
+        var revived = pass.Plan?.ExpiresAt is { } later && later > pass.Now
+            ? " Moving expiresAt or ttl later does not revive an expired demo: create a new DemoTenant." : "";
+        return
+        [
+            Conditions.Make(ConditionTypes.Ready, false, "Expired", $"The demo expired at {at:u}; access is revoked and namespace {pass.Namespace} deleted.{revived}", gen),
+            Conditions.Make(ConditionTypes.Expiring, true, "Expired", $"Expired at {at:u}.", gen),
+            Conditions.Make(ConditionTypes.AccessScoped, false, "AccessRevoked", "Every RoleBinding of the demo and its ServiceAccount are removed.", gen),
+            Conditions.Make(ConditionTypes.NamespaceReady, false, "NamespaceDeleted", $"Namespace {pass.Namespace} is deleted with everything in it.", gen),
+        ];
+    }
+
+    /// <summary>The field manager that last wrote the spec (kubectl, a pipeline): who extended the demo.</summary>
+    private static string? LastSpecManager(DemoTenant t) =>
+        t.Metadata.ManagedFields?.Where(m => m.Manager != OperatorIdentity.FieldManager && m.Subresource is null or "")
+            .OrderByDescending(m => m.Time).FirstOrDefault()?.Manager;
+}
