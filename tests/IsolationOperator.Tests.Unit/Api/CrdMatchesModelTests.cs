@@ -137,6 +137,8 @@ public class CrdMatchesModelTests
         Schema(spec + "secrets.items.properties.keys.items.properties.length").Scalar("default")
             .Should().Be(TenantPlanner.DefaultSecretLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Schema(spec + "namespace").Scalar("maxLength").Should().Be("63");
+        Schema(spec + "namespace").Scalar("pattern").Should().StartWith($"^{Regex.Escape(PlannerPolicy.Default.NamespacePrefix)}",
+            "the API server and the planner must agree on the default namespace prefix");
     }
 
     [Theory]
