@@ -13,9 +13,6 @@ public static class TenantPlanner
     public const int DefaultSecretLength = 24;
     /// <summary>Quota keys that count objects: the API server refuses fractions for them.</summary>
     private static readonly HashSet<string> CountKeys = ["pods", "services", "persistentvolumeclaims", "secrets", "configmaps"];
-    /// <summary>Groups every user is in: binding one would open the demo to the whole cluster.</summary>
-    private static readonly string[] EveryoneGroups = ["system:authenticated", "system:unauthenticated"];
-
     public static string NamespaceFor(DemoTenant tenant) => NamespaceFor(tenant, PlannerPolicy.Default);
 
     public static string NamespaceFor(DemoTenant tenant, PlannerPolicy policy) =>
@@ -78,8 +75,8 @@ public static class TenantPlanner
         foreach (var a in spec.Access ?? [])
         {
             var grant = new AccessGrant(a.Kind, a.Name, a.Role, a.ExpiresAt?.ToUniversalTime());
-            if (a.Kind == "Group" && EveryoneGroups.Contains(a.Name))
-                problems.Add($"spec.access: group {a.Name} contains every user of the cluster; name the prospect's own group instead");
+            if (ReservedSubjects.Problem(a.Kind, a.Name, policy) is { } subjectProblem)
+                problems.Add(subjectProblem);
             else if (!RbacBuilder.Roles.ContainsKey(a.Role))
                 problems.Add($"spec.access: role \"{a.Role}\" for {a.Kind} {a.Name} is unknown; use admin, edit or view");
             else if (grant.ExpiresAt is { } until && until <= now) expired.Add(grant);
