@@ -13,6 +13,7 @@ public static class TenantPlanner
     public const int DefaultSecretLength = 24;
     /// <summary>Quota keys that count objects: the API server refuses fractions for them.</summary>
     private static readonly HashSet<string> CountKeys = ["pods", "services", "persistentvolumeclaims", "secrets", "configmaps"];
+
     public static string NamespaceFor(DemoTenant tenant) => NamespaceFor(tenant, PlannerPolicy.Default);
 
     public static string NamespaceFor(DemoTenant tenant, PlannerPolicy policy) =>
@@ -85,6 +86,10 @@ public static class TenantPlanner
         foreach (var dup in (spec.Access ?? []).GroupBy(a => (a.Kind, a.Name)).Where(g => g.Count() > 1))
             problems.Add($"spec.access lists {dup.Key.Kind} {dup.Key.Name} more than once; keep one entry per subject");
 
+        var workloadRole = string.IsNullOrEmpty(spec.WorkloadRole) ? RbacBuilder.DefaultWorkloadRole : spec.WorkloadRole!;
+        if (!RbacBuilder.WorkloadRoles.Contains(workloadRole))
+            problems.Add($"spec.workloadRole \"{workloadRole}\" is unknown; use {string.Join(" or ", RbacBuilder.WorkloadRoles)}");
+
         var cidrs = new List<string>();
         foreach (var cidr in spec.Network?.EgressCIDRs ?? [])
         {
@@ -120,6 +125,7 @@ public static class TenantPlanner
             Suspended = spec.Suspended == true,
             Access = active,
             ExpiredAccess = expired,
+            WorkloadRole = workloadRole,
             AllowDNS = spec.Network?.AllowDNS ?? true,
             IngressFromNamespaces = (spec.Network?.IngressFromNamespaces ?? []).Distinct().ToList(),
             EgressCIDRs = cidrs.Distinct().ToList(),
