@@ -20,6 +20,13 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.Host.UseSerilog();
     var options = builder.Configuration.GetSection("Operator").Get<OperatorOptions>() ?? new OperatorOptions();
+    // A bad prefix or subject setting stops the start with its message, not the first reconcile.
+    try { options.ToPlannerPolicy(); }
+    catch (InvalidOperationException e)
+    {
+        Log.Fatal("invalid configuration: {Message}", e.Message);
+        return 2;
+    }
 
     var config = KubernetesConnection.LoadConfig();
     var client = new Kubernetes(config);

@@ -12,7 +12,11 @@ namespace IsolationOperator.Desired;
 public static class RbacBuilder
 {
     public const string WorkloadServiceAccount = "demo-workload";
-    public const string WorkloadBinding = "demo-workload-edit";
+    /// <summary>The workload binding is named after its role: roleRef is immutable, so a change of role is a prune + create.</summary>
+    public const string WorkloadBindingPrefix = "demo-workload-";
+    public const string DefaultWorkloadRole = "view";
+    /// <summary>Roles spec.workloadRole may name; admin is left out: a pod's token has no business reading RBAC.</summary>
+    public static readonly IReadOnlyList<string> WorkloadRoles = ["view", "edit"];
     public const string AccessBindingPrefix = "access-";
 
     private static readonly string[] Read = ["get", "list", "watch"];
@@ -89,7 +93,7 @@ public static class RbacBuilder
             Name = a.Name,
             ApiGroup = "rbac.authorization.k8s.io",
         })).ToList();
-        bindings.Add(Binding(plan, WorkloadBinding, Roles["edit"].RoleName, new Rbacv1Subject
+        bindings.Add(Binding(plan, WorkloadBindingName(plan.WorkloadRole), Roles[plan.WorkloadRole].RoleName, new Rbacv1Subject
         {
             Kind = "ServiceAccount",
             Name = WorkloadServiceAccount,
@@ -97,6 +101,8 @@ public static class RbacBuilder
         }));
         return bindings;
     }
+
+    public static string WorkloadBindingName(string role) => WorkloadBindingPrefix + role;
 
     /// <summary>A stable, valid object name for a subject whose name may hold '@', ':' or capitals.</summary>
     public static string BindingName(AccessGrant a)

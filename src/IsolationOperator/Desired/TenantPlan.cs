@@ -16,6 +16,8 @@ public sealed record TenantPlan
     public required IReadOnlyList<AccessGrant> Access { get; init; }
     /// <summary>Access entries whose own deadline has passed.</summary>
     public IReadOnlyList<AccessGrant> ExpiredAccess { get; init; } = [];
+    /// <summary>Access role ("view" or "edit") of the demo-workload ServiceAccount.</summary>
+    public string WorkloadRole { get; init; } = RbacBuilder.DefaultWorkloadRole;
     public bool AllowDNS { get; init; } = true;
     public IReadOnlyList<string> IngressFromNamespaces { get; init; } = [];
     public IReadOnlyList<string> EgressCIDRs { get; init; } = [];

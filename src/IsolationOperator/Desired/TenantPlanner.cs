@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using IsolationOperator.Api.V1Alpha1;
 using k8s.Models;
 
@@ -9,20 +8,16 @@ namespace IsolationOperator.Desired;
 /// Checks what the CRD schema cannot (derived names, quota keys, CIDRs, immutability) and resolves defaults.
 /// Problems are phrased for a sales engineer: they end up in the DemoTenant's Ready condition.
 /// </summary>
-public static partial class TenantPlanner
+public static class TenantPlanner
 {
     public const int DefaultSecretLength = 24;
     /// <summary>Quota keys that count objects: the API server refuses fractions for them.</summary>
     private static readonly HashSet<string> CountKeys = ["pods", "services", "persistentvolumeclaims", "secrets", "configmaps"];
-    /// <summary>Groups every user is in: binding one would open the demo to the whole cluster.</summary>
-    private static readonly string[] EveryoneGroups = ["system:authenticated", "system:unauthenticated"];
-    private static readonly string[] ReservedNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
-    private static partial Regex DnsLabel();
+    public static string NamespaceFor(DemoTenant tenant) => NamespaceFor(tenant, PlannerPolicy.Default);
 
-    public static string NamespaceFor(DemoTenant tenant) =>
-        string.IsNullOrEmpty(tenant.Spec.Namespace) ? $"demo-{tenant.Metadata.Name}" : tenant.Spec.Namespace!;
+    public static string NamespaceFor(DemoTenant tenant, PlannerPolicy policy) =>
+        string.IsNullOrEmpty(tenant.Spec.Namespace) ? policy.NamespacePrefix + tenant.Metadata.Name : tenant.Spec.Namespace!;
 
     /// <summary>status.expiresAt: spec.expiresAt, else creation time + ttl, else none.</summary>
     public static DateTimeOffset? ExpiresAt(DemoTenant tenant)
@@ -33,25 +28,18 @@ public static partial class TenantPlanner
         return null;
     }
 
-    public static string NamespaceFor(DemoTenant tenant, PlannerPolicy policy) => NamespaceFor(tenant);
-    public static PlanResult Plan(DemoTenant tenant, DateTimeOffset now, PlannerPolicy policy) => Plan(tenant, now);
+    public static PlanResult Plan(DemoTenant tenant, DateTimeOffset now) => Plan(tenant, now, PlannerPolicy.Default);
 
-    public static PlanResult Plan(DemoTenant tenant, DateTimeOffset now)
+    public static PlanResult Plan(DemoTenant tenant, DateTimeOffset now, PlannerPolicy policy)
     {
         var problems = new List<string>();
         var spec = tenant.Spec;
         var name = tenant.Metadata.Name;
 
-        var ns = NamespaceFor(tenant);
-        if (ns.Length > 63 || !DnsLabel().IsMatch(ns))
-            problems.Add(string.IsNullOrEmpty(spec.Namespace)
-                ? ns.Length > 63
-                    ? $"the default namespace name \"{ns}\" is longer than 63 characters; set spec.namespace to a shorter name"
-                    : $"the default namespace name \"{ns}\" is not a valid namespace name (lowercase letters, digits and '-' only); set spec.namespace"
-                : $"spec.namespace \"{ns}\" is not a valid namespace name");
-        if (ReservedNamespaces.Contains(ns) || ns.StartsWith("kube-", StringComparison.Ordinal))
-            problems.Add($"spec.namespace \"{ns}\" is a system namespace and cannot host a demo");
+        var ns = NamespaceFor(tenant, policy);
         var provisioned = tenant.Status?.Namespace;
+        if (NamespaceRules.Problem(ns, !string.IsNullOrEmpty(spec.Namespace), name, policy, provisioned == ns) is { } nsProblem)
+            problems.Add(nsProblem);
         if (!string.IsNullOrEmpty(provisioned) && provisioned != ns)
             problems.Add($"spec.namespace cannot change once provisioned: this demo lives in \"{provisioned}\"; " +
                          $"set it back, or create a new DemoTenant for \"{ns}\"");
@@ -88,8 +76,8 @@ public static partial class TenantPlanner
         foreach (var a in spec.Access ?? [])
         {
             var grant = new AccessGrant(a.Kind, a.Name, a.Role, a.ExpiresAt?.ToUniversalTime());
-            if (a.Kind == "Group" && EveryoneGroups.Contains(a.Name))
-                problems.Add($"spec.access: group {a.Name} contains every user of the cluster; name the prospect's own group instead");
+            if (ReservedSubjects.Problem(a.Kind, a.Name, policy) is { } subjectProblem)
+                problems.Add(subjectProblem);
             else if (!RbacBuilder.Roles.ContainsKey(a.Role))
                 problems.Add($"spec.access: role \"{a.Role}\" for {a.Kind} {a.Name} is unknown; use admin, edit or view");
             else if (grant.ExpiresAt is { } until && until <= now) expired.Add(grant);
@@ -97,6 +85,10 @@ public static partial class TenantPlanner
         }
         foreach (var dup in (spec.Access ?? []).GroupBy(a => (a.Kind, a.Name)).Where(g => g.Count() > 1))
             problems.Add($"spec.access lists {dup.Key.Kind} {dup.Key.Name} more than once; keep one entry per subject");
+
+        var workloadRole = string.IsNullOrEmpty(spec.WorkloadRole) ? RbacBuilder.DefaultWorkloadRole : spec.WorkloadRole!;
+        if (!RbacBuilder.WorkloadRoles.Contains(workloadRole))
+            problems.Add($"spec.workloadRole \"{workloadRole}\" is unknown; use {string.Join(" or ", RbacBuilder.WorkloadRoles)}");
 
         var cidrs = new List<string>();
         foreach (var cidr in spec.Network?.EgressCIDRs ?? [])
@@ -133,6 +125,7 @@ public static partial class TenantPlanner
             Suspended = spec.Suspended == true,
             Access = active,
             ExpiredAccess = expired,
+            WorkloadRole = workloadRole,
             AllowDNS = spec.Network?.AllowDNS ?? true,
             IngressFromNamespaces = (spec.Network?.IngressFromNamespaces ?? []).Distinct().ToList(),
             EgressCIDRs = cidrs.Distinct().ToList(),

@@ -36,7 +36,7 @@ public sealed class TenantController
         cache.OnOwnedChange(queue.Add);
         var events = new EventRecorder(_client, _options.EffectiveIdentity, _logs.CreateLogger<EventRecorder>());
         var reconciler = new DemoTenantReconciler(_client, cache, events, _time,
-            new ReconcilerSettings(_options.ExpiringWindow, _options.MaxClockSkew, PlannerPolicy.Default), _logs.CreateLogger<DemoTenantReconciler>());
+            new ReconcilerSettings(_options.ExpiringWindow, _options.MaxClockSkew, _options.ToPlannerPolicy()), _logs.CreateLogger<DemoTenantReconciler>());
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var informers = cache.All.Select(i => Task.Run(() => i.RunAsync(stop.Token), CancellationToken.None)).ToList();

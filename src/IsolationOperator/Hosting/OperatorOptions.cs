@@ -1,3 +1,5 @@
+using IsolationOperator.Desired;
+
 namespace IsolationOperator.Hosting;
 
 /// <summary>Configuration section "Operator" (env: Operator__MetricsPort=8080, ...).</summary>
@@ -22,12 +24,44 @@ public sealed class OperatorOptions
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>Only DemoTenants matching this label selector are handled (sharding, canaries, tests).</summary>
     public string? TenantSelector { get; set; }
+    /// <summary>Every demo namespace starts with this; the CRD's spec.namespace pattern must say the same.</summary>
+    public string NamespacePrefix { get; set; } = PlannerPolicy.Default.NamespacePrefix;
+    /// <summary>Added to the built-in deny-list (Operator__ReservedNamespaces__0=payments, ...); never replaces it.</summary>
+    public List<string> ReservedNamespaces { get; set; } = [];
+    /// <summary>"Kind:name" system: subjects a demo may still bind, e.g. "Group:system:serviceaccounts:ci".</summary>
+    public List<string> AllowedSystemSubjects { get; set; } = [];
     /// <summary>This replica's name in leases and events; default the pod name (HOSTNAME).</summary>
     public string? Identity { get; set; }
 
     public string EffectiveIdentity => Identity ?? Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName;
 
     public string EffectiveLeaseNamespace => LeaseNamespace ?? Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? ReadServiceAccountNamespace() ?? "default";
+
+    /// <summary>The planner's policy; a malformed setting throws at startup rather than failing every tenant later.</summary>
+    public PlannerPolicy ToPlannerPolicy()
+    {
+        if (!BeginsNamespaceName(NamespacePrefix))
+            throw new InvalidOperationException($"Operator__NamespacePrefix \"{NamespacePrefix}\" cannot start a namespace name: use lowercase letters, digits and '-', such as \"demo-\"");
+        var allowed = Clean(AllowedSystemSubjects).Distinct(StringComparer.Ordinal).ToList();
+        // A typo such as "group:..." would otherwise silently allow nothing.
+        if (allowed.FirstOrDefault(e => !e.StartsWith("User:", StringComparison.Ordinal) && !e.StartsWith("Group:", StringComparison.Ordinal)) is { } entry)
+            throw new InvalidOperationException($"Operator__AllowedSystemSubjects entry \"{entry}\" must be \"User:<name>\" or \"Group:<name>\", such as \"Group:system:serviceaccounts:ci\"");
+        return new PlannerPolicy
+        {
+            NamespacePrefix = NamespacePrefix,
+            ReservedNamespaces = PlannerPolicy.BuiltInReservedNamespaces.Concat(Clean(ReservedNamespaces)).Distinct(StringComparer.Ordinal).ToList(),
+            AllowedSystemSubjects = allowed,
+        };
+    }
+
+    /// <summary>Empty is allowed (only the deny-list then guards namespaces); otherwise the start of a DNS label.</summary>
+    private static bool BeginsNamespaceName(string prefix) =>
+        prefix.Length == 0 || (prefix.Length <= 62 && prefix[0] != '-' &&
+                               prefix.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'));
+
+    /// <summary>Environment values arrive with stray spaces and empty entries; neither names anything.</summary>
+    private static IEnumerable<string> Clean(IEnumerable<string> values) =>
+        values.Select(v => v.Trim()).Where(v => v.Length > 0);
 
     private static string? ReadServiceAccountNamespace()
     {

@@ -34,16 +34,18 @@ public sealed class AccessRevocation(ClusterCache cache, ResourceApplier applier
     /// The bindings this tenant may keep now. A valid plan says exactly; for a rejected spec nothing is added, and of
     /// what exists only what the spec still grants survives (an entry removed or past its expiresAt goes).
     /// </summary>
-    public static IReadOnlySet<string> Allowed(DemoTenant tenant, TenantPlan? plan, DateTimeOffset now)
+    public static IReadOnlySet<string> Allowed(DemoTenant tenant, TenantPlan? plan, DateTimeOffset now, PlannerPolicy? policy = null)
     {
+        policy ??= PlannerPolicy.Default;
         if (plan is not null) return RbacBuilder.BuildBindings(plan).Select(b => b.Metadata.Name).ToHashSet();
         if (tenant.Spec.Suspended == true) return new HashSet<string>();
         var names = (tenant.Spec.Access ?? [])
             .Where(a => RbacBuilder.Roles.ContainsKey(a.Role) && (a.ExpiresAt is null || a.ExpiresAt > now)
-                        && a.Kind is "User" or "Group" && !a.Name.StartsWith("system:", StringComparison.Ordinal))
+                        && a.Kind is "User" or "Group" && ReservedSubjects.Problem(a.Kind, a.Name, policy) is null)
             .Select(a => RbacBuilder.BindingName(new AccessGrant(a.Kind, a.Name, a.Role, a.ExpiresAt)))
             .ToHashSet();
-        names.Add(RbacBuilder.WorkloadBinding);
+        var workloadRole = tenant.Spec.WorkloadRole ?? RbacBuilder.DefaultWorkloadRole;
+        if (RbacBuilder.WorkloadRoles.Contains(workloadRole)) names.Add(RbacBuilder.WorkloadBindingName(workloadRole));
         return names;
     }
 

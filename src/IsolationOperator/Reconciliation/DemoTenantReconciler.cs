@@ -109,7 +109,7 @@ public sealed class DemoTenantReconciler
         switch (step)
         {
             case LifecycleStep.RevokeStaleAccess when owned is not null:
-                pass.Revoked.AddRange(await _access.RevokeAsync(t.Metadata.Name, pass.Namespace, AccessRevocation.Allowed(t, pass.Plan, pass.Now), ct));
+                pass.Revoked.AddRange(await _access.RevokeAsync(t.Metadata.Name, pass.Namespace, AccessRevocation.Allowed(t, pass.Plan, pass.Now, _settings.Policy), ct));
                 await _status.RevokedAsync(pass, ct);
                 break;
             case LifecycleStep.RecordExpiry:

@@ -71,7 +71,7 @@ public sealed class OperatorRbacTests
         new("rbac.authorization.k8s.io", "roles", "delete"), // DemoTenantReconciler.PruneAsync
         new("rbac.authorization.k8s.io", "rolebindings", "list"), // Informer (ClusterCache.RoleBindings, all bindings: foreign ones are reported)
         new("rbac.authorization.k8s.io", "rolebindings", "watch"), // Informer (ClusterCache.RoleBindings)
-        new("rbac.authorization.k8s.io", "rolebindings", "create"), // ResourceApplier.ApplyAsync creating access-* and demo-workload-edit
+        new("rbac.authorization.k8s.io", "rolebindings", "create"), // ResourceApplier.ApplyAsync creating access-* and demo-workload-<role>
         new("rbac.authorization.k8s.io", "rolebindings", "patch"), // ResourceApplier.ApplyAsync
         new("rbac.authorization.k8s.io", "rolebindings", "update"), // ResourceApplier.ApplyAsync: Replace
         new("rbac.authorization.k8s.io", "rolebindings", "delete"), // PruneAsync (suspension, expired access), ExpireAsync, FinalizeAsync

@@ -24,6 +24,7 @@ public sealed class AccessTests(ControlPlaneFixture fixture) : IClassFixture<Con
         _prospectGroup = UniqueName.For("prospect");
         _acme = _operator.Own(Tenants.New(UniqueName.For("acme"), s =>
         {
+            s.WorkloadRole = "edit"; // the strongest workload role must still be unable to weaken isolation
             s.Access = [new AccessEntry { Kind = "Group", Name = _prospectGroup, Role = "edit" }, new AccessEntry { Kind = "User", Name = "se-alice", Role = "admin" }];
             s.Secrets = [new SecretSpec { Name = "demo-db", Keys = [new SecretKeySpec { Name = "password" }] }];
         }));

@@ -52,7 +52,7 @@ public sealed class ProvisioningTests(ControlPlaneFixture fixture) : IClassFixtu
         bindings.Should().HaveCount(3);
         bindings.Should().Contain(b => b.Subjects[0].Kind == "Group" && b.Subjects[0].Name == "prospect-acme" && b.RoleRef.Name == "tenant-edit");
         bindings.Should().Contain(b => b.Subjects[0].Kind == "User" && b.Subjects[0].Name == "se-alice" && b.RoleRef.Name == "tenant-admin");
-        bindings.Should().Contain(b => b.Subjects[0].Kind == "ServiceAccount" && b.Subjects[0].Name == "demo-workload" && b.RoleRef.Name == "tenant-edit");
+        bindings.Should().Contain(b => b.Subjects[0].Kind == "ServiceAccount" && b.Subjects[0].Name == "demo-workload" && b.RoleRef.Name == "tenant-view"); // workloadRole defaults to view
 
         (await Admin.CoreV1.ReadNamespacedServiceAccountAsync("demo-workload", ns)).AutomountServiceAccountToken.Should().BeFalse();
 

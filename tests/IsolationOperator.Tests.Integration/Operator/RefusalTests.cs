@@ -43,7 +43,7 @@ public sealed class RefusalTests(ControlPlaneFixture fixture) : IClassFixture<Co
     [Fact]
     public async Task A_pre_existing_foreign_namespace_is_left_untouched()
     {
-        var foreign = UniqueName.For("foreign");
+        var foreign = UniqueName.For("demo-foreign"); // demo-: any other name is refused by the CRD before the operator sees it
         await Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = foreign, Labels = new Dictionary<string, string> { ["team"] = "payments" } } });
         var tenant = _operator.Own(Tenants.New(UniqueName.For("grab"), s => s.Namespace = foreign));
         await Tenants.CreateAsync(Admin, tenant);

@@ -138,6 +138,10 @@ public class CrdMatchesModelTests
         Schema(spec + "secrets.items.properties.keys.items.properties.length").Scalar("default")
             .Should().Be(TenantPlanner.DefaultSecretLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Schema(spec + "namespace").Scalar("maxLength").Should().Be("63");
+        Schema(spec + "namespace").Scalar("pattern").Should().StartWith($"^{Regex.Escape(PlannerPolicy.Default.NamespacePrefix)}",
+            "the API server and the planner must agree on the default namespace prefix");
+        Schema(spec + "workloadRole").TryGet("enum").Strings().Should().BeEquivalentTo(RbacBuilder.WorkloadRoles);
+        Schema(spec + "workloadRole").Scalar("default").Should().Be(RbacBuilder.DefaultWorkloadRole);
     }
 
     [Theory]
@@ -176,6 +180,7 @@ public class CrdMatchesModelTests
                 Ttl = "168h",
                 ExpiresAt = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero),
                 Suspended = false,
+                WorkloadRole = "edit",
                 Access = [new AccessEntry { Kind = "User", Name = "se-alice", Role = "admin", ExpiresAt = new DateTimeOffset(2029, 1, 1, 0, 0, 0, TimeSpan.Zero) }],
                 Network = new NetworkSpec { AllowDNS = true, IngressFromNamespaces = ["ingress-nginx"], EgressCIDRs = ["203.0.113.0/24"] },
                 Quota = new Dictionary<string, IntOrString> { ["requests.cpu"] = "2", ["pods"] = 20 },

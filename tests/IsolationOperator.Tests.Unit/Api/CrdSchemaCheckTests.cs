@@ -18,6 +18,7 @@ public class CrdSchemaCheckTests
           ttl: {type: string}
           expiresAt: {type: string, format: date-time}
           suspended: {type: boolean}
+          workloadRole: {type: string, enum: [view, edit]}
           access:
             type: array
             items:

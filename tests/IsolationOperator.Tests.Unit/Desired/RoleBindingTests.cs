@@ -15,7 +15,7 @@ public class RoleBindingTests
             Tenants.Access("User", "auditor", "view"),
         ]);
 
-        var bindings = RbacBuilder.BuildBindings(plan).Where(b => b.Metadata.Name != RbacBuilder.WorkloadBinding).ToList();
+        var bindings = RbacBuilder.BuildBindings(plan).Where(b => !b.Metadata.Name.StartsWith(RbacBuilder.WorkloadBindingPrefix)).ToList();
 
         bindings.Select(b => (b.Subjects.Single().Kind, b.Subjects.Single().Name, b.RoleRef.Name)).Should().BeEquivalentTo(new[]
         {
@@ -38,12 +38,12 @@ public class RoleBindingTests
     }
 
     [Fact]
-    public void Workload_service_account_is_bound_to_edit_in_its_own_namespace()
+    public void Workload_service_account_is_bound_to_view_by_default_in_its_own_namespace()
     {
         var binding = RbacBuilder.BuildBindings(Tenants.Plan()).Should().ContainSingle().Subject;
 
-        binding.Metadata.Name.Should().Be(RbacBuilder.WorkloadBinding);
-        binding.RoleRef.Name.Should().Be("tenant-edit");
+        binding.Metadata.Name.Should().Be("demo-workload-view");
+        binding.RoleRef.Name.Should().Be("tenant-view");
         var subject = binding.Subjects.Should().ContainSingle().Subject;
         subject.Kind.Should().Be("ServiceAccount");
         subject.Name.Should().Be(RbacBuilder.WorkloadServiceAccount);

@@ -16,7 +16,7 @@ public class TenantPlannerNamespaceTests
     [Fact]
     public void Spec_namespace_is_used_when_set()
     {
-        Tenants.Plan(s => s.Namespace = "acme-poc").Namespace.Should().Be("acme-poc");
+        Tenants.Plan(s => s.Namespace = "demo-acme-poc").Namespace.Should().Be("demo-acme-poc");
     }
 
     [Theory]
@@ -72,13 +72,13 @@ public class TenantPlannerNamespaceTests
     public void System_namespaces_cannot_host_a_demo(string ns)
     {
         Tenants.Problems(s => s.Namespace = ns).Should().ContainSingle()
-            .Which.Should().Contain($"spec.namespace \"{ns}\"").And.Contain("system namespace");
+            .Which.Should().Contain($"spec.namespace \"{ns}\"").And.Contain("platform namespace");
     }
 
     [Fact]
     public void Namespace_change_after_provisioning_is_refused()
     {
-        var tenant = Tenants.New(spec: s => s.Namespace = "acme-other");
+        var tenant = Tenants.New(spec: s => s.Namespace = "demo-acme-other");
         tenant.Status = new DemoTenantStatus { Namespace = "demo-acme" };
 
         var result = TenantPlanner.Plan(tenant, Tenants.Now);
@@ -88,7 +88,7 @@ public class TenantPlannerNamespaceTests
             .Contain("spec.namespace cannot change once provisioned")
             .And.Contain("\"demo-acme\"")
             .And.Contain("set it back")
-            .And.Contain("create a new DemoTenant for \"acme-other\"");
+            .And.Contain("create a new DemoTenant for \"demo-acme-other\"");
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class TenantPlannerNamespaceTests
     [Fact]
     public void Unprovisioned_tenant_may_still_pick_its_namespace()
     {
-        var tenant = Tenants.New(spec: s => s.Namespace = "acme-other");
+        var tenant = Tenants.New(spec: s => s.Namespace = "demo-acme-other");
         tenant.Status = new DemoTenantStatus { Phase = Phases.Failed };
         TenantPlanner.Plan(tenant, Tenants.Now).Problems.Should().BeEmpty();
     }

@@ -18,6 +18,8 @@ public sealed class DemoTenantSpec
     [JsonPropertyName("expiresAt")] public DateTimeOffset? ExpiresAt { get; set; }
     [JsonPropertyName("suspended")] public bool? Suspended { get; set; }
     [JsonPropertyName("access")] public IList<AccessEntry>? Access { get; set; }
+    /// <summary>view | edit: the demo-workload ServiceAccount's role; default view, so a pod's token cannot change the demo.</summary>
+    [JsonPropertyName("workloadRole")] public string? WorkloadRole { get; set; }
     [JsonPropertyName("network")] public NetworkSpec? Network { get; set; }
     /// <summary>Overrides of the profile's ResourceQuota, e.g. requests.cpu: "2".</summary>
     [JsonPropertyName("quota")] public IDictionary<string, k8s.Models.IntOrString>? Quota { get; set; }
