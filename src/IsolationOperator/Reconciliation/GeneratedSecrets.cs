@@ -58,7 +58,12 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
         var result = new List<SecretStatus>();
         foreach (var i in items)
         {
-            var mark = i.Recorded!.GenerationId!;
+            if (i.State == SecretState.Foreign || i.Recorded?.GenerationId is not { } mark)
+            {
+                notOwned.Add(i.Plan.Name);
+                result.Add(i.Recorded ?? new SecretStatus { Name = i.Plan.Name, Keys = Keys(i.Plan) });
+                continue;
+            }
             V1Secret? written = i.Live;
             switch (i.State)
             {
@@ -85,10 +90,6 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
                         written = await ReplaceAsync(i.Live!, desired, ct);
                         outcomes.Add(new ApplyOutcome(ApplyAction.Updated, "Secret", i.Plan.Name, diffs));
                     }
-                    break;
-                default:
-                    notOwned.Add(i.Plan.Name);
-                    written = null;
                     break;
             }
             result.Add(new SecretStatus

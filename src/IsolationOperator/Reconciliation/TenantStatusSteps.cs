@@ -59,7 +59,8 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
         var gen = t.Metadata.Generation;
         var (type, reason, message) = pass.Event == TenantEvent.SpecRejected
             ? (ConditionTypes.Ready, "InvalidSpec", "The DemoTenant spec cannot be used: " + string.Join("; ", pass.Problems) +
-               ". Nothing new was created; access the spec no longer grants was removed, and the demo still expires at its last valid deadline.")
+               (string.IsNullOrEmpty(t.Status?.Namespace) ? ". Nothing was created."
+                   : ". Nothing new was created; access the spec no longer grants was removed, and the demo still expires at its last valid deadline."))
             : (ConditionTypes.NamespaceReady, "NamespaceNotOwned", $"Namespace \"{pass.Plan?.Namespace}\" already exists and does not belong to this DemoTenant; " +
                "it was left untouched. Choose another spec.namespace.");
         var s = StatusWriter.Copy(t);

@@ -17,13 +17,13 @@ public sealed class OperatorUnderTest : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
 
-    private OperatorUnderTest(ControlPlane plane, string runId, string user, OperatorOptions options)
+    private OperatorUnderTest(ControlPlane plane, string runId, string user, OperatorOptions options, TimeProvider time, DelegatingHandler[] handlers)
     {
         RunId = runId;
         User = user;
         Options = options;
-        Client = plane.ClientFor(user, "system:masters");
-        var runtime = new OperatorRuntime(Client, options, TimeProvider.System, Logs);
+        Client = handlers.Length == 0 ? plane.ClientFor(user, "system:masters") : new Kubernetes(plane.ConfigFor(user, "system:masters"), handlers);
+        var runtime = new OperatorRuntime(Client, options, time, Logs);
         _run = Task.Run(() => runtime.RunAsync(_stop.Token));
     }
 
@@ -34,7 +34,10 @@ public sealed class OperatorUnderTest : IAsyncDisposable
 
     public static ILoggerFactory Logs { get; } = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
 
-    public static async Task<OperatorUnderTest> StartAsync(ControlPlane plane, string runId, Action<OperatorOptions>? configure = null)
+    /// <param name="time">The operator's clock (a skewed one in clock tests); the system clock by default.</param>
+    /// <param name="handlers">HTTP test doubles between the operator and the API server (faults, cut-offs).</param>
+    public static async Task<OperatorUnderTest> StartAsync(ControlPlane plane, string runId, Action<OperatorOptions>? configure = null,
+        TimeProvider? time = null, params DelegatingHandler[] handlers)
     {
         await Crd.InstallAsync(plane);
         var options = new OperatorOptions
@@ -45,7 +48,7 @@ public sealed class OperatorUnderTest : IAsyncDisposable
             Workers = 2,
         };
         configure?.Invoke(options);
-        return new OperatorUnderTest(plane, runId, UniqueName.For("operator"), options);
+        return new OperatorUnderTest(plane, runId, UniqueName.For("operator"), options, time ?? TimeProvider.System, handlers);
     }
 
     /// <summary>Labels a tenant so that this operator (and no other test's) handles it.</summary>

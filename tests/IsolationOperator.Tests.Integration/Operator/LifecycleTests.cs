@@ -185,7 +185,8 @@ public sealed class LifecycleTests(ControlPlaneFixture fixture) : IClassFixture<
         });
         extended.Status!.ExpiresAt.Should().BeCloseTo(later, TimeSpan.FromSeconds(1));
         extended.Status.ExtendedBy.Should().NotBeNullOrEmpty();
-        (await Tenants.EventsAsync(Admin, tenant.Metadata.Name)).Should().Contain(e => e.Reason == "Extended");
+        await Eventually.GetAsync("Extended event", async () =>
+            (await Tenants.EventsAsync(Admin, tenant.Metadata.Name)).FirstOrDefault(e => e.Reason == "Extended"));
     }
 }
 

@@ -25,6 +25,7 @@ public sealed class RefusalTests(ControlPlaneFixture fixture) : IClassFixture<Co
         { "bad namespace name", "prospect: P\n  owner: o\n  namespace: Demo_ACME" },
         { "unknown role", "prospect: P\n  owner: o\n  access: [{kind: User, name: x, role: root}]" },
         { "bad ttl", "prospect: P\n  owner: o\n  ttl: one week" },
+        { "a platform namespace", "prospect: P\n  owner: o\n  namespace: monitoring" },
     };
 
     [Theory]
