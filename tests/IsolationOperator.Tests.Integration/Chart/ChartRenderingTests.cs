@@ -47,6 +47,9 @@ public sealed class ChartRenderingTests
                 memory: 512Mi
             operator:
               tenantSelector: shard=a
+              maxClockSkew: "00:01:00"
+              reservedNamespaces: [payments, crm]
+              allowedSystemSubjects: ["Group:system:serviceaccounts:ci"]
             """);
         try
         {
@@ -57,7 +60,10 @@ public sealed class ChartRenderingTests
             var container = deployment.Spec.Template.Spec.Containers.Should().ContainSingle().Subject;
             container.Resources.Limits["memory"].ToString().Should().Be("512Mi");
             container.Resources.Requests["memory"].ToString().Should().Be("128Mi", "values merge with the defaults");
-            Env(deployment).Should().Contain("Operator__TenantSelector", "shard=a");
+            Env(deployment).Should().Contain("Operator__TenantSelector", "shard=a")
+                .And.Contain("Operator__MaxClockSkew", "00:01:00").And.Contain("Operator__NamespacePrefix", "demo-")
+                .And.Contain("Operator__ReservedNamespaces__0", "payments").And.Contain("Operator__ReservedNamespaces__1", "crm")
+                .And.Contain("Operator__AllowedSystemSubjects__0", "Group:system:serviceaccounts:ci");
             ShouldBeHardened(deployment);
 
             var monitor = chart.OfKind("ServiceMonitor").Should().ContainSingle().Subject;
@@ -96,6 +102,8 @@ public sealed class ChartRenderingTests
     [InlineData("notAValue=1", "notAValue")]
     [InlineData("operator.resyncPeriod=10m", "operator.resyncPeriod")]
     [InlineData("operator.metricsPort=80", "operator.metricsPort")]
+    [InlineData("operator.allowedSystemSubjects={Group:everyone}", "operator.allowedSystemSubjects")]
+    [InlineData("operator.namespacePrefix=Demo", "operator.namespacePrefix")]
     public async Task Schema_rejects_a_bad_value_and_names_it(string setting, string named)
     {
         var result = await Helm.RunAsync("template", Release, Helm.ChartPath, "--namespace", Namespace, "--set", setting);

@@ -23,28 +23,27 @@ public sealed class OperatorRbacTests
     [
         new("isolation.demo.dev", "demotenants", "list"), // Informer.RelistAsync via OwnedKinds.DemoTenants.List (label-selected)
         new("isolation.demo.dev", "demotenants", "watch"), // Informer.RunAsync via OwnedKinds.DemoTenants.Watch
-        new("isolation.demo.dev", "demotenants", "patch"), // DemoTenantReconciler.EnsureFinalizerAsync (apply) and RemoveFinalizerAsync (JSON patch)
-        new("isolation.demo.dev", "demotenants/status", "patch"), // StatusWriter.WriteAsync: apply to the status subresource
-        new("", "namespaces", "get"), // DemoTenantReconciler.ReadNamespaceAsync (OwnedKinds.Namespaces.Read) for a namespace not in the cache
+        new("isolation.demo.dev", "demotenants", "patch"), // Finalizers.EnsureAsync (apply) and Finalizers.RemoveAsync (JSON patch)
+        new("isolation.demo.dev", "demotenants/status", "patch"), // StatusWriter.WriteAsync: apply (with a resourceVersion precondition) to the status subresource
+        new("", "namespaces", "get"), // TenantNamespaces.EnsureAsync after AlreadyExists, and TenantNamespaces.DeleteAsync (terminating state)
         new("", "namespaces", "list"), // Informer (ClusterCache.Namespaces)
         new("", "namespaces", "watch"), // Informer (ClusterCache.Namespaces)
-        new("", "namespaces", "create"), // ResourceApplier.ApplyAsync: a server-side apply that creates is also authorized as create
+        new("", "namespaces", "create"), // TenantNamespaces.EnsureAsync: a create call, so two tenants never share one namespace
         new("", "namespaces", "patch"), // ResourceApplier.ApplyAsync: server-side apply (OwnedKinds.Namespaces.Patch)
         new("", "namespaces", "update"), // ResourceApplier.ApplyAsync: Replace after an apply that left a foreign field
-        new("", "namespaces", "delete"), // DemoTenantReconciler.FinalizeAsync / ExpireAsync via ResourceApplier.DeleteAsync
-        new("", "secrets", "get"), // DemoTenantReconciler.ExistingSecretsAsync (OwnedKinds.Secrets.Read) confirms a cache miss
+        new("", "namespaces", "delete"), // TenantNamespaces.DeleteAsync: expiry and deletion (LifecycleStep.DeleteNamespace)
+        new("", "secrets", "get"), // GeneratedSecrets.ReadAsync: a cache miss, and the Secret found after AlreadyExists
         new("", "secrets", "list"), // Informer (ClusterCache.Secrets)
         new("", "secrets", "watch"), // Informer (ClusterCache.Secrets)
-        new("", "secrets", "create"), // ResourceApplier.ApplyAsync creating a generated Secret
-        new("", "secrets", "patch"), // ResourceApplier.ApplyAsync
-        new("", "secrets", "update"), // ResourceApplier.ApplyAsync: Replace
-        new("", "secrets", "delete"), // DemoTenantReconciler.PruneAsync: a secret no longer in spec.secrets
+        new("", "secrets", "create"), // GeneratedSecrets.CreateAsync: values are generated only by a create
+        new("", "secrets", "update"), // GeneratedSecrets.ReplaceAsync: rotation and new keys, with a resourceVersion precondition
+        new("", "secrets", "delete"), // TenantProvisioner.PruneAsync: a marked secret no longer in spec.secrets
         new("", "serviceaccounts", "list"), // Informer (ClusterCache.ServiceAccounts)
         new("", "serviceaccounts", "watch"), // Informer (ClusterCache.ServiceAccounts)
         new("", "serviceaccounts", "create"), // ResourceApplier.ApplyAsync creating demo-workload
         new("", "serviceaccounts", "patch"), // ResourceApplier.ApplyAsync
         new("", "serviceaccounts", "update"), // ResourceApplier.ApplyAsync: Replace
-        new("", "serviceaccounts", "delete"), // DemoTenantReconciler.ExpireAsync (revokes the workload's tokens) and PruneAsync
+        new("", "serviceaccounts", "delete"), // AccessRevocation: the workload account's tokens die with it (revocation, expiry), and pruning
         new("", "resourcequotas", "list"), // Informer (ClusterCache.ResourceQuotas)
         new("", "resourcequotas", "watch"), // Informer (ClusterCache.ResourceQuotas)
         new("", "resourcequotas", "create"), // ResourceApplier.ApplyAsync creating tenant-quota
@@ -75,10 +74,14 @@ public sealed class OperatorRbacTests
         new("rbac.authorization.k8s.io", "rolebindings", "patch"), // ResourceApplier.ApplyAsync
         new("rbac.authorization.k8s.io", "rolebindings", "update"), // ResourceApplier.ApplyAsync: Replace
         new("rbac.authorization.k8s.io", "rolebindings", "delete"), // PruneAsync (suspension, expired access), ExpireAsync, FinalizeAsync
-        new("apps", "deployments", "list"), // WorkloadSuspension.SuspendAsync / ResumeAsync (ListNamespacedDeployment)
-        new("apps", "deployments", "patch"), // WorkloadSuspension: merge patch of spec.replicas and the annotation
-        new("apps", "statefulsets", "list"), // WorkloadSuspension.SuspendAsync / ResumeAsync (ListNamespacedStatefulSet)
-        new("apps", "statefulsets", "patch"), // WorkloadSuspension: merge patch of spec.replicas and the annotation
+        new("apps", "deployments", "list"), // WorkloadSuspension.RunningAsync (ListNamespacedDeployment)
+        new("apps", "deployments", "patch"), // WorkloadSuspension.ScaleAsync: merge patch of spec.replicas
+        new("apps", "statefulsets", "list"), // WorkloadSuspension.RunningAsync (ListNamespacedStatefulSet)
+        new("apps", "statefulsets", "patch"), // WorkloadSuspension.ScaleAsync: merge patch of spec.replicas
+        new("apps", "replicasets", "list"), // WorkloadSuspension.RunningAsync: ReplicaSets no Deployment owns
+        new("apps", "replicasets", "patch"), // WorkloadSuspension.ScaleAsync: merge patch of spec.replicas
+        new("", "pods", "list"), // WorkloadSuspension.StopAsync: pods no scaled controller removes
+        new("", "pods", "delete"), // WorkloadSuspension.StopAsync: bare pods and pods of Jobs
     ];
 
     /// <summary>Role &lt;release&gt;-events in kube-system.</summary>
