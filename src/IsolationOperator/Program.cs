@@ -43,7 +43,7 @@ try
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
     var app = builder.Build();
-    app.MapGet("/healthz", () => Results.Text("ok"));
+    app.MapGet("/healthz", (OperatorRuntime rt) => rt.HealthProblem is { } problem ? Results.Text(problem, statusCode: 503) : Results.Text("ok"));
     app.MapGet("/readyz", (OperatorRuntime rt) => rt.Ready ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503));
     app.MapMetrics("/metrics");
     await app.RunAsync();

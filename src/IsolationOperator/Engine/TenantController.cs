@@ -28,12 +28,16 @@ public sealed class TenantController
     /// <summary>True once every cache holds a full list: before that, a reconcile could mistake "not cached" for "absent".</summary>
     public bool Synced => _synced;
 
+    /// <summary>Why this replica should be restarted (caches never synced, an informer silent too long), or null.</summary>
+    public string? HealthProblem => null;
+
     public async Task RunAsync(CancellationToken ct)
     {
         var cache = new ClusterCache(_client, _options.TenantSelector, _logs);
         using var queue = new WorkQueue(_time);
         cache.Tenants.Changed += (old, now) => queue.Add((now ?? old)!.Metadata.Name);
-        cache.OnOwnedChange(queue.Add);
+        // Owned objects are watched cluster-wide; only tenants this replica handles (the selector) are queued for them.
+        cache.OnOwnedChange(name => { if (cache.Tenants.Get(null, name) is not null) queue.Add(name); });
         var events = new EventRecorder(_client, _options.EffectiveIdentity, _logs.CreateLogger<EventRecorder>());
         var reconciler = new DemoTenantReconciler(_client, cache, events, _time,
             new ReconcilerSettings(_options.ExpiringWindow, _options.MaxClockSkew, _options.ToPlannerPolicy()), _logs.CreateLogger<DemoTenantReconciler>());

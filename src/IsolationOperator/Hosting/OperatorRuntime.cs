@@ -22,5 +22,8 @@ public sealed class OperatorRuntime
     /// <summary>Ready: a standby replica is ready to take over; the leader once its caches are synced.</summary>
     public bool Ready => !IsLeader || _controller.Synced;
 
+    /// <summary>Null while healthy; else why /healthz fails (only the leader's controller can be unhealthy).</summary>
+    public string? HealthProblem => IsLeader ? _controller.HealthProblem : null;
+
     public Task RunAsync(CancellationToken ct) => _election is null ? _controller.RunAsync(ct) : _election.RunAsync(ct);
 }

@@ -37,7 +37,8 @@ public sealed class LifecycleTests(ControlPlaneFixture fixture) : IClassFixture<
 
         expired.Status!.ExpiredAt.Should().BeOnOrAfter(expired.Status.ExpiresAt!.Value);
         expired.Status.ExpiredAt.Should().BeCloseTo(expired.Status.ExpiresAt.Value, TimeSpan.FromSeconds(3), "the operator wakes up at the deadline");
-        (await Access.CanAsync(Admin, "p", [group], "create", "deployments", ns, "apps")).Should().BeFalse();
+        // Expired is recorded first (the decision), then access is revoked: within moments, never later.
+        await Eventually.HoldsAsync("access revoked", async () => !await Access.CanAsync(Admin, "p", [group], "create", "deployments", ns, "apps"), TimeSpan.FromSeconds(3));
         await Eventually.HoldsAsync("namespace gone", async () =>
             (await Admin.CoreV1.ListNamespaceAsync(fieldSelector: $"metadata.name={ns}")).Items.Count == 0, TimeSpan.FromSeconds(60));
         (await Tenants.GetAsync(Admin, tenant.Metadata.Name))!.Status!.Phase.Should().Be(Phases.Expired, "the DemoTenant stays as the record");
