@@ -6,22 +6,35 @@ using Microsoft.Extensions.Logging;
 
 namespace IsolationOperator.Engine;
 
-/// <summary>One informer per kind: DemoTenants (optionally label-selected) and every owned kind, selected by our label.</summary>
+/// <summary>
+/// One informer per kind: DemoTenants (optionally label-selected) and every owned kind. Only what a reconcile reads is
+/// kept, so memory follows the number of tenants, not the size of the cluster: objects outside managed namespaces are
+/// dropped on arrival (a labelled copy elsewhere, anyone's RoleBindings elsewhere), managedFields are stripped, and
+/// Secrets keep their key names but not their values (read by name when a write needs them).
+/// </summary>
 public sealed class ClusterCache
 {
-    public ClusterCache(IKubernetes client, string? tenantSelector, ILoggerFactory logs)
+    public ClusterCache(IKubernetes client, string? tenantSelector, ILoggerFactory logs, TimeSpan? watchTimeout = null)
     {
         var log = logs.CreateLogger<ClusterCache>();
-        Tenants = new(client, OwnedKinds.DemoTenants, tenantSelector, log);
-        Namespaces = new(client, OwnedKinds.Namespaces, TenantLabels.ManagedSelector, log);
-        NetworkPolicies = new(client, OwnedKinds.NetworkPolicies, TenantLabels.ManagedSelector, log);
-        ResourceQuotas = new(client, OwnedKinds.ResourceQuotas, TenantLabels.ManagedSelector, log);
-        LimitRanges = new(client, OwnedKinds.LimitRanges, TenantLabels.ManagedSelector, log);
-        ServiceAccounts = new(client, OwnedKinds.ServiceAccounts, TenantLabels.ManagedSelector, log);
-        Secrets = new(client, OwnedKinds.Secrets, TenantLabels.ManagedSelector, log);
-        Roles = new(client, OwnedKinds.Roles, TenantLabels.ManagedSelector, log);
-        // All RoleBindings, not only ours: one someone else made in a tenant namespace is reported (never deleted).
-        RoleBindings = new(client, OwnedKinds.RoleBindings, null, log);
+        var timeout = watchTimeout ?? TimeSpan.FromMinutes(4);
+        InformerOptions Owned(Action<object>? trim = null, string? selector = TenantLabels.ManagedSelector) => new()
+        {
+            LabelSelector = selector,
+            Keep = meta => meta.NamespaceProperty is not { } ns || IsManagedNamespace(ns),
+            Trim = o => { StripManagedFields(o); trim?.Invoke(o); },
+            WatchTimeout = timeout,
+        };
+        Tenants = new(client, OwnedKinds.DemoTenants, new InformerOptions { LabelSelector = tenantSelector, WatchTimeout = timeout }, log);
+        Namespaces = new(client, OwnedKinds.Namespaces, new InformerOptions { LabelSelector = TenantLabels.ManagedSelector, Trim = StripManagedFields, WatchTimeout = timeout }, log);
+        NetworkPolicies = new(client, OwnedKinds.NetworkPolicies, Owned(), log);
+        ResourceQuotas = new(client, OwnedKinds.ResourceQuotas, Owned(), log);
+        LimitRanges = new(client, OwnedKinds.LimitRanges, Owned(), log);
+        ServiceAccounts = new(client, OwnedKinds.ServiceAccounts, Owned(), log);
+        Secrets = new(client, OwnedKinds.Secrets, Owned(StripSecretValues), log);
+        Roles = new(client, OwnedKinds.Roles, Owned(), log);
+        // All RoleBindings in managed namespaces, not only ours: one someone else made there is reported (never deleted).
+        RoleBindings = new(client, OwnedKinds.RoleBindings, Owned(selector: null), log);
     }
 
     public Informer<DemoTenant> Tenants { get; }
@@ -36,6 +49,11 @@ public sealed class ClusterCache
 
     public IReadOnlyList<IInformer> All =>
         [Tenants, Namespaces, NetworkPolicies, ResourceQuotas, LimitRanges, ServiceAccounts, Secrets, Roles, RoleBindings];
+
+    /// <summary>The informers that keep only objects in managed namespaces: they start once <see cref="Namespaces"/> is synced.</summary>
+    public IReadOnlyList<IInformer> InManagedNamespaces => [NetworkPolicies, ResourceQuotas, LimitRanges, ServiceAccounts, Secrets, Roles, RoleBindings];
+
+    public bool IsManagedNamespace(string ns) => Namespaces.Get(null, ns) is not null;
 
     /// <summary>Calls back with the owning tenant's name whenever an owned object changes.</summary>
     public void OnOwnedChange(Action<string> enqueue)
@@ -57,4 +75,17 @@ public sealed class ClusterCache
 
     /// <summary>The tenant whose namespace this is, from the managed-namespace cache.</summary>
     public string? TenantOfNamespace(string? ns) => ns is null ? null : TenantLabels.TenantOf(Namespaces.Get(null, ns)?.Metadata);
+
+    private static void StripManagedFields(object o)
+    {
+        if (o is IMetadata<V1ObjectMeta> m) m.Metadata.ManagedFields = null;
+    }
+
+    /// <summary>Key names stay (a missing key is visible); values never stay in memory: a tenant's 1 MiB Secret costs bytes.</summary>
+    private static void StripSecretValues(object o)
+    {
+        if (o is not V1Secret s) return;
+        s.StringData = null;
+        if (s.Data is { Count: > 0 } data) s.Data = data.Keys.ToDictionary(k => k, _ => Array.Empty<byte>());
+    }
 }

@@ -1,57 +1,84 @@
-using System.Collections.Concurrent;
-using System.Net;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace IsolationOperator.Engine;
 
+/// <summary>How an informer selects, keeps and watches its objects.</summary>
+public sealed record InformerOptions
+{
+    public string? LabelSelector { get; init; }
+    /// <summary>Objects to keep (e.g. only those in managed namespaces); the rest are not cached at all.</summary>
+    public Func<V1ObjectMeta, bool>? Keep { get; init; }
+    /// <summary>Strips what the operator never reads (managedFields, secret values) before caching.</summary>
+    public Action<object>? Trim { get; init; }
+    /// <summary>Server-side watch timeout; the client gives up on a watch silent for this plus a grace period.</summary>
+    public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(4);
+    public int PageSize { get; init; } = 500;
+}
+
 /// <summary>
 /// A list-then-watch cache of one kind (KubernetesClient has none). It resumes from the last resourceVersion when a
-/// watch ends (the server closes streams silently), relists after 410 Gone, and backs off on errors. Reconciles read
-/// from here, so a quiet cluster costs watches only: no lists, no gets.
+/// watch ends, relists after 410 Gone or after an event it could not decode, gives up on a watch that stays silent
+/// past its own deadline (a dead connection sends no error), and backs off when watches or lists fail or end at
+/// once. Reconciles read from here, so a quiet cluster costs watches only: no lists, no gets.
 /// </summary>
 public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V1ObjectMeta>
 {
-    private readonly ConcurrentDictionary<string, T> _items = new();
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+    private readonly ObjectStore<T> _store = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IKubernetes _client;
     private readonly OwnedKind<T> _kind;
-    private readonly string? _labelSelector;
+    private readonly InformerOptions _options;
+    private readonly TimeProvider _time;
     private readonly ILogger _log;
+    private long _lastActivityTicks;
 
-    public Informer(IKubernetes client, OwnedKind<T> kind, string? labelSelector, ILogger log)
+    public Informer(IKubernetes client, OwnedKind<T> kind, InformerOptions options, ILogger log, TimeProvider? time = null)
     {
         _client = client;
         _kind = kind;
-        _labelSelector = labelSelector;
+        _options = options;
         _log = log;
+        _time = time ?? TimeProvider.System;
+        Touch();
     }
 
     /// <summary>Called with (old, new) for every change; old is null when added, new is null when deleted.</summary>
     public event Action<T?, T?>? Changed;
 
+    /// <summary>Called with the name of an object that could not be decoded (it is skipped, and reported).</summary>
+    public event Action<string>? Undecodable;
+
     public string Kind => _kind.Kind;
     public Task Synced => _synced.Task;
-    public ICollection<T> Items => _items.Values;
-    public int Count => _items.Count;
+    public IReadOnlyList<T> Items => _store.Items;
+    public int Count => _store.Count;
+    public TimeSpan WatchTimeout => _options.WatchTimeout;
 
-    public T? Get(string? ns, string name) => _items.TryGetValue(Key(ns, name), out var v) ? v : null;
+    /// <summary>Time since the last sign of life: an event, a bookmark, a watch the server ended normally, a list.</summary>
+    public TimeSpan SinceLastActivity => _time.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref _lastActivityTicks), TimeSpan.Zero);
+
+    public T? Get(string? ns, string name) => _store.Get(ns, name);
+
+    public IReadOnlyList<T> InNamespace(string? ns) => _store.InNamespace(ns);
 
     /// <summary>Records what a write returned, so the next reconcile sees it before the watch event arrives.</summary>
     public void Upsert(T obj)
     {
-        var key = Key(obj.Metadata.NamespaceProperty, obj.Metadata.Name);
-        _items.AddOrUpdate(key, obj, (_, old) => IsNewer(obj, old) ? obj : old);
+        if (!Admit(obj)) return;
+        _store.Put(obj);
     }
 
-    public void Remove(string? ns, string name) => _items.TryRemove(Key(ns, name), out _);
+    /// <summary>Forgets an object the operator just deleted (a tombstone keeps a late write-through from bringing it back).</summary>
+    public void Remove(string? ns, string name) => _store.Delete(ns, name, null);
 
     public async Task RunAsync(CancellationToken ct)
     {
         string? resourceVersion = null;
         var failures = 0;
+        var quickEnds = 0;
         while (!ct.IsCancellationRequested)
         {
             try
@@ -61,20 +88,12 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
                     resourceVersion = await RelistAsync(ct);
                     _synced.TrySetResult();
                 }
-                Exception? watchError = null;
-                // Jittered timeout: a dead connection cannot hang forever, and watches don't all restart at once.
-                var timeout = 240 + Random.Shared.Next(0, 60);
-                await foreach (var (type, obj) in _kind.Watch(_client, _labelSelector, resourceVersion, timeout, e => watchError ??= e, ct))
-                {
-                    failures = 0;
-                    if (obj?.Metadata?.ResourceVersion is { } rv) resourceVersion = rv;
-                    switch (type)
-                    {
-                        case WatchEventType.Added or WatchEventType.Modified: Apply(obj!); break;
-                        case WatchEventType.Deleted: Delete(obj!); break;
-                    }
-                }
-                if (watchError is not null) throw watchError;
+                var (rv, events, needsRelist) = await WatchOnceAsync(resourceVersion, ct);
+                resourceVersion = needsRelist ? null : rv;
+                failures = 0;
+                // A watch that ends at once with nothing in it (a proxy with a short idle timeout) must not spin.
+                quickEnds = events == 0 && !needsRelist ? quickEnds + 1 : 0;
+                if (quickEnds > 1) await DelayAsync(Backoff(quickEnds - 1), ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -83,65 +102,154 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
             catch (Exception e) when (IsGone(e))
             {
                 _log.LogInformation("{Kind} watch expired (410 Gone); relisting", _kind.Kind);
+                OperatorMetrics.Relists.WithLabels(_kind.Kind, "gone").Inc();
                 resourceVersion = null;
             }
             catch (Exception e)
             {
                 failures++;
-                var delay = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(failures, 5))) + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 1000));
+                var delay = Backoff(failures);
                 _log.LogWarning("{Kind} watch failed ({Error}); retrying in {Delay:0.0}s", _kind.Kind, e.Message, delay.TotalSeconds);
                 OperatorMetrics.WatchErrors.WithLabels(_kind.Kind).Inc();
-                try { await Task.Delay(delay, ct); } catch (OperationCanceledException) { return; }
+                await DelayAsync(delay, ct);
             }
         }
     }
 
+    /// <returns>The resourceVersion to resume from, how many events arrived, and whether a change may have been missed.</returns>
+    private async Task<(string Rv, int Events, bool NeedsRelist)> WatchOnceAsync(string resourceVersion, CancellationToken ct)
+    {
+        var errors = new List<Exception>();
+        var serverTimeout = _options.WatchTimeout + TimeSpan.FromSeconds(Random.Shared.NextDouble() * _options.WatchTimeout.TotalSeconds / 4);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(serverTimeout + Grace);
+        var events = 0;
+        var missed = false;
+        try
+        {
+            await foreach (var (type, obj) in _kind.Watch(_client, _options.LabelSelector, resourceVersion, (int)serverTimeout.TotalSeconds,
+                               e => { lock (errors) errors.Add(e); }, deadline.Token))
+            {
+                // Every event re-arms the client's own deadline: only silence longer than the server's timeout trips it.
+                deadline.CancelAfter(serverTimeout + Grace);
+                Touch();
+                events++;
+                if (obj is null) { missed = true; continue; } // undecodable: skipped, reported, relisted below
+                if (obj.Metadata?.ResourceVersion is { } rv) resourceVersion = rv;
+                switch (type)
+                {
+                    case WatchEventType.Added or WatchEventType.Modified: Apply(obj); break;
+                    case WatchEventType.Deleted: Delete(obj); break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && deadline.IsCancellationRequested)
+        {
+            _log.LogWarning("{Kind} watch silent for {Seconds:0}s (a dead connection sends nothing); reconnecting", _kind.Kind, (serverTimeout + Grace).TotalSeconds);
+            OperatorMetrics.WatchErrors.WithLabels(_kind.Kind).Inc();
+            return (resourceVersion, events, false);
+        }
+        Exception[] seen;
+        lock (errors) seen = [.. errors];
+        if (seen.FirstOrDefault(IsGone) is { } gone) throw gone;
+        foreach (var e in seen) ReportDecodeError(e);
+        if (!missed && seen.Length == 0) Touch(); // the server ended the watch normally: the path is alive
+        if (missed || seen.Length > 0)
+        {
+            OperatorMetrics.Relists.WithLabels(_kind.Kind, "decode-error").Inc();
+            return (resourceVersion, events, true);
+        }
+        return (resourceVersion, events, false);
+    }
+
     private async Task<string> RelistAsync(CancellationToken ct)
     {
-        var (items, rv) = await _kind.List(_client, _labelSelector, ct);
-        OperatorMetrics.Lists.WithLabels(_kind.Kind).Inc();
-        var seen = new HashSet<string>();
-        foreach (var item in items)
+        var listed = new List<T>();
+        string? rv = null;
+        string? cont = null;
+        do
         {
-            // Lists carry no apiVersion/kind on their items; fill them so cached objects compare like watched ones.
-            item.ApiVersion ??= _kind.ApiVersion;
-            item.Kind ??= _kind.Kind;
-            seen.Add(Key(item.Metadata.NamespaceProperty, item.Metadata.Name));
-            Apply(item);
+            var page = await _kind.List(_client, _options.LabelSelector, _options.PageSize, cont, ct);
+            OperatorMetrics.Lists.WithLabels(_kind.Kind).Inc();
+            foreach (var bad in page.Undecodable) ReportUndecodable(bad);
+            listed.AddRange(page.Items.Where(i => { Normalise(i); return Admit(i); }));
+            rv = page.ResourceVersion;
+            cont = page.Continue;
+        } while (!string.IsNullOrEmpty(cont));
+
+        var before = listed.ToDictionary(i => ObjectStore<T>.Key(i.Metadata.NamespaceProperty, i.Metadata.Name), i => _store.Get(i.Metadata.NamespaceProperty, i.Metadata.Name));
+        foreach (var gone in _store.Replace(listed)) Changed?.Invoke(gone, null);
+        foreach (var item in listed)
+        {
+            var old = before[ObjectStore<T>.Key(item.Metadata.NamespaceProperty, item.Metadata.Name)];
+            if (old?.Metadata.ResourceVersion != item.Metadata.ResourceVersion) Changed?.Invoke(old, item);
         }
-        foreach (var key in _items.Keys.Where(k => !seen.Contains(k)).ToList())
-            if (_items.TryRemove(key, out var gone)) Changed?.Invoke(gone, null);
-        return rv;
+        Touch();
+        return rv!;
     }
 
     private void Apply(T obj)
     {
-        obj.ApiVersion ??= _kind.ApiVersion;
-        obj.Kind ??= _kind.Kind;
-        var key = Key(obj.Metadata.NamespaceProperty, obj.Metadata.Name);
-        _items.TryGetValue(key, out var old);
-        if (old?.Metadata.ResourceVersion == obj.Metadata.ResourceVersion && old is not null) return;
-        _items[key] = obj;
-        Changed?.Invoke(old, obj);
+        Normalise(obj);
+        if (!Admit(obj))
+        {
+            // Left our scope (a label removed, or its namespace is not managed): forget it like a deletion.
+            if (_store.Get(obj.Metadata.NamespaceProperty, obj.Metadata.Name) is not null) Delete(obj);
+            return;
+        }
+        var (changed, old) = _store.Put(obj);
+        if (changed) Changed?.Invoke(old, obj);
     }
 
     private void Delete(T obj)
     {
-        if (_items.TryRemove(Key(obj.Metadata.NamespaceProperty, obj.Metadata.Name), out var old))
+        if (_store.Delete(obj.Metadata.NamespaceProperty, obj.Metadata.Name, obj.Metadata.ResourceVersion) is { } old)
             Changed?.Invoke(old, null);
     }
 
-    private static bool IsNewer(T candidate, T current) =>
-        long.TryParse(candidate.Metadata.ResourceVersion, out var a) && long.TryParse(current.Metadata.ResourceVersion, out var b) ? a >= b : true;
+    private bool Admit(T obj)
+    {
+        if (_options.Keep is { } keep && !keep(obj.Metadata)) return false;
+        _options.Trim?.Invoke(obj);
+        return true;
+    }
+
+    private void Normalise(T obj)
+    {
+        // Lists carry no apiVersion/kind on their items; fill them so cached objects compare like watched ones.
+        obj.ApiVersion ??= _kind.ApiVersion;
+        obj.Kind ??= _kind.Kind;
+    }
+
+    private void ReportDecodeError(Exception e)
+    {
+        _log.LogWarning("{Kind} watch event could not be read ({Error}); it is skipped and the cache relisted", _kind.Kind, e.Message);
+        OperatorMetrics.DecodeErrors.WithLabels(_kind.Kind).Inc();
+    }
+
+    private void ReportUndecodable(string name)
+    {
+        _log.LogWarning("{Kind} {Name} could not be read (an invalid field the API server admitted); it is skipped until it is fixed", _kind.Kind, name);
+        OperatorMetrics.DecodeErrors.WithLabels(_kind.Kind).Inc();
+        Undecodable?.Invoke(name);
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastActivityTicks, _time.GetUtcNow().UtcTicks);
+
+    private static TimeSpan Backoff(int n) =>
+        TimeSpan.FromSeconds(Math.Pow(2, Math.Min(n, 5))) + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 1000));
+
+    private static async Task DelayAsync(TimeSpan delay, CancellationToken ct)
+    {
+        try { await Task.Delay(delay, ct); } catch (OperationCanceledException) { }
+    }
 
     private static bool IsGone(Exception e) => e switch
     {
-        KubernetesException k => k.Status?.Code == (int)HttpStatusCode.Gone,
-        HttpOperationException h => h.Response?.StatusCode == HttpStatusCode.Gone,
+        KubernetesException k => k.Status?.Code == 410,
+        k8s.Autorest.HttpOperationException h => h.Response?.StatusCode == System.Net.HttpStatusCode.Gone,
         _ => false,
     };
-
-    private static string Key(string? ns, string name) => string.IsNullOrEmpty(ns) ? name : $"{ns}/{name}";
 }
 
 public interface IInformer
@@ -149,5 +257,7 @@ public interface IInformer
     string Kind { get; }
     Task Synced { get; }
     int Count { get; }
+    TimeSpan WatchTimeout { get; }
+    TimeSpan SinceLastActivity { get; }
     Task RunAsync(CancellationToken ct);
 }

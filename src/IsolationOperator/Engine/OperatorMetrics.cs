@@ -20,8 +20,34 @@ public static class OperatorMetrics
         "isolation_operator_drift_corrections_total", "Managed objects restored after someone else changed them.", "kind");
     public static readonly Counter Lists = Metrics.CreateCounter(
         "isolation_operator_list_calls_total", "List calls made by the informers (relists).", "kind");
+    public static readonly Counter Relists = Metrics.CreateCounter(
+        "isolation_operator_relists_total", "Relists after the first, by kind and reason (gone: 410; decode-error: a skipped event).", "kind", "reason");
+    public static readonly Counter DecodeErrors = Metrics.CreateCounter(
+        "isolation_operator_decode_errors_total", "Objects or watch events that could not be decoded and were skipped.", "kind");
+    public static readonly Gauge SecondsSinceWatchActivity = Metrics.CreateGauge(
+        "isolation_operator_informer_seconds_since_activity", "Seconds since an informer last saw an event, a bookmark, a list or a normally ended watch.", "kind");
     public static readonly Counter WatchErrors = Metrics.CreateCounter(
         "isolation_operator_watch_errors_total", "Watches that failed and were retried.", "kind");
     public static readonly Gauge Leader = Metrics.CreateGauge(
         "isolation_operator_leader", "1 while this replica holds the leader lease.");
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ClusterCache, byte> Observed = new();
+    private static readonly Lazy<bool> Callback = new(() =>
+    {
+        Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        {
+            foreach (var cache in Observed.Keys)
+                foreach (var i in cache.All) SecondsSinceWatchActivity.WithLabels(i.Kind).Set(i.SinceLastActivity.TotalSeconds);
+        });
+        return true;
+    });
+
+    /// <summary>Reports this cache's informer ages on every scrape, until <see cref="Forget"/>.</summary>
+    public static void Observe(ClusterCache cache)
+    {
+        _ = Callback.Value;
+        Observed[cache] = 0;
+    }
+
+    public static void Forget(ClusterCache cache) => Observed.TryRemove(cache, out _);
 }

@@ -14,8 +14,10 @@ public sealed class OwnedKind<T> : IOwnedKind where T : class, IKubernetesObject
     /// <summary>The resource's plural name, as the API server names it in a NotFound Status.</summary>
     public required string Resource { get; init; }
     public bool Namespaced { get; init; } = true;
-    public required Func<IKubernetes, string?, CancellationToken, Task<(IList<T> Items, string ResourceVersion)>> List { get; init; }
-    public required Func<IKubernetes, string?, string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> Watch { get; init; }
+    /// <summary>One page of a list: (client, labelSelector, limit, continue token).</summary>
+    public required Func<IKubernetes, string?, int, string?, CancellationToken, Task<ListPage<T>>> List { get; init; }
+    /// <summary>A watch; a null object is an event that could not be decoded.</summary>
+    public required Func<IKubernetes, string?, string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T?)>> Watch { get; init; }
     public required Func<IKubernetes, V1Patch, string, string?, CancellationToken, Task<T>> Patch { get; init; }
     public required Func<IKubernetes, T, CancellationToken, Task<T>> Replace { get; init; }
     public required Func<IKubernetes, string, string?, CancellationToken, Task> Delete { get; init; }
@@ -23,6 +25,9 @@ public sealed class OwnedKind<T> : IOwnedKind where T : class, IKubernetesObject
 
     Type IOwnedKind.ClrType => typeof(T);
 }
+
+/// <summary>A page of a list, with the names of items that could not be decoded (skipped, reported).</summary>
+public sealed record ListPage<T>(IReadOnlyList<T> Items, string ResourceVersion, string? Continue, IReadOnlyList<string> Undecodable);
 
 public interface IOwnedKind
 {

@@ -15,6 +15,8 @@ public sealed class TenantController
     private readonly ILoggerFactory _logs;
     private readonly ILogger _log;
     private volatile bool _synced;
+    private ClusterCache? _cache;
+    private DateTimeOffset _started;
 
     public TenantController(IKubernetes client, OperatorOptions options, TimeProvider time, ILoggerFactory logs)
     {
@@ -28,25 +30,58 @@ public sealed class TenantController
     /// <summary>True once every cache holds a full list: before that, a reconcile could mistake "not cached" for "absent".</summary>
     public bool Synced => _synced;
 
-    /// <summary>Why this replica should be restarted (caches never synced, an informer silent too long), or null.</summary>
-    public string? HealthProblem => null;
+    /// <summary>
+    /// Why this replica should be restarted, or null: caches not synced within the sync timeout, or an informer with
+    /// no sign of life for twice its watch timeout (a healthy idle watch is renewed by the server once per timeout).
+    /// </summary>
+    public string? HealthProblem
+    {
+        get
+        {
+            if (_cache is not { } cache) return null;
+            if (!_synced && _time.GetUtcNow() - _started > _options.CacheSyncTimeout)
+                return $"caches not synced after {_options.CacheSyncTimeout.TotalSeconds:0}s";
+            var silent = cache.All.FirstOrDefault(i => i.SinceLastActivity > 2 * i.WatchTimeout + TimeSpan.FromSeconds(30));
+            return silent is null ? null : $"{silent.Kind} informer silent for {silent.SinceLastActivity.TotalSeconds:0}s";
+        }
+    }
 
     public async Task RunAsync(CancellationToken ct)
     {
-        var cache = new ClusterCache(_client, _options.TenantSelector, _logs);
+        var cache = new ClusterCache(_client, _options.TenantSelector, _logs, _options.WatchTimeout);
+        _started = _time.GetUtcNow();
+        _cache = cache;
+        OperatorMetrics.Observe(cache);
         using var queue = new WorkQueue(_time);
         cache.Tenants.Changed += (old, now) => queue.Add((now ?? old)!.Metadata.Name);
         // Owned objects are watched cluster-wide; only tenants this replica handles (the selector) are queued for them.
         cache.OnOwnedChange(name => { if (cache.Tenants.Get(null, name) is not null) queue.Add(name); });
         var events = new EventRecorder(_client, _options.EffectiveIdentity, _logs.CreateLogger<EventRecorder>());
+        cache.Tenants.Undecodable += name => _ = events.RecordAsync(new Api.V1Alpha1.DemoTenant { Metadata = new k8s.Models.V1ObjectMeta { Name = name } },
+            EventRecorder.Warning, "Unreadable", "Read", $"DemoTenant {name} has a field the operator cannot read (e.g. a date-time not in RFC 3339 form); it is skipped until the field is fixed.", CancellationToken.None);
         var reconciler = new DemoTenantReconciler(_client, cache, events, _time,
             new ReconcilerSettings(_options.ExpiringWindow, _options.MaxClockSkew, _options.ToPlannerPolicy()), _logs.CreateLogger<DemoTenantReconciler>());
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var informers = cache.All.Select(i => Task.Run(() => i.RunAsync(stop.Token), CancellationToken.None)).ToList();
+        // Namespaces first: the other informers keep only objects in managed namespaces, so they need that list.
+        var informers = new List<Task> { Run(cache.Namespaces), Run(cache.Tenants) };
+        Task Run(IInformer i) => Task.Run(() => i.RunAsync(stop.Token), CancellationToken.None);
         try
         {
-            await Task.WhenAll(cache.All.Select(i => i.Synced)).WaitAsync(ct);
+            using var syncDeadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            syncDeadline.CancelAfter(_options.CacheSyncTimeout);
+            try
+            {
+                await cache.Namespaces.Synced.WaitAsync(syncDeadline.Token);
+                informers.AddRange(cache.InManagedNamespaces.Select(Run));
+                await Task.WhenAll(cache.All.Select(i => i.Synced)).WaitAsync(syncDeadline.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                var waiting = string.Join(", ", cache.All.Where(i => !i.Synced.IsCompleted).Select(i => i.Kind));
+                // A leader that cannot sync must not keep the Lease: fail, so the process exits and another replica leads.
+                throw new CacheSyncTimeoutException($"caches not synced within {_options.CacheSyncTimeout.TotalSeconds:0}s (waiting for {waiting})");
+            }
             _synced = true;
             _log.LogInformation("caches synced: {Tenants} DemoTenants, {Namespaces} managed namespaces", cache.Tenants.Count, cache.Namespaces.Count);
             foreach (var t in cache.Tenants.Items) queue.Add(t.Metadata.Name);
@@ -67,6 +102,7 @@ public sealed class TenantController
         }
         finally
         {
+            OperatorMetrics.Forget(cache);
             _synced = false;
             await stop.CancelAsync();
             await Task.WhenAll(informers).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -104,3 +140,5 @@ public sealed class TenantController
         }
     }
 }
+
+public sealed class CacheSyncTimeoutException(string message) : Exception(message);

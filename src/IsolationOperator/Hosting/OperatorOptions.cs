@@ -16,6 +16,10 @@ public sealed class OperatorOptions
     public TimeSpan ExpiringWindow { get; set; } = TimeSpan.FromHours(24);
     /// <summary>Expiry (irreversible) waits while the local clock and the API server's differ by more than this.</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>A leader whose caches are not synced by then gives up (the process exits non-zero) and /healthz fails.</summary>
+    public TimeSpan CacheSyncTimeout { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>Server-side watch timeout (plus up to 25% jitter); a watch silent for longer than that plus 30 s is abandoned.</summary>
+    public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromMinutes(4);
     public bool LeaderElection { get; set; } = true;
     public string? LeaseNamespace { get; set; }
     public string LeaseName { get; set; } = "isolation-operator-leader";

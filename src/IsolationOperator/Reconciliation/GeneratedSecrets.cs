@@ -33,6 +33,9 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
             var live = cache.Get(plan.Namespace, s.Name) ?? await ReadAsync(plan.Namespace, s.Name, ct);
             var recorded = tenant.Status?.Secrets?.FirstOrDefault(r => r.Name == s.Name);
             var state = SecretOwnership.Of(live, recorded);
+            // The cache keeps no managedFields: an unmarked Secret status already lists may be an earlier version's.
+            if (state == SecretState.Foreign && recorded is not null && SecretOwnership.MarkOf(live) is null)
+                state = SecretOwnership.Of(live = await ReadAsync(plan.Namespace, s.Name, ct), recorded);
             var due = state == SecretState.Current && SecretBuilder.NextRotation(s, live) is { } next && next <= now;
             items.Add(new Item(s, live, recorded, state, due));
         }
@@ -83,11 +86,12 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
                     rotated.Add(i.Plan.Name);
                     break;
                 case SecretState.Current or SecretState.Legacy:
-                    var desired = Build(plan, i.Plan, i.Live, false, now, mark);
-                    var diffs = ObjectDiff.Compare(desired, i.Live!);
+                    var diffs = Differences(plan, i.Plan, i.Live!, now, mark);
                     if (diffs.Count > 0)
                     {
-                        written = await ReplaceAsync(i.Live!, desired, ct);
+                        // The cache holds key names only: the values to carry over are read now, by name.
+                        var full = await ReadAsync(plan.Namespace, i.Plan.Name, ct) ?? throw new InvalidOperationException($"Secret {i.Plan.Name} vanished; retrying");
+                        written = await ReplaceAsync(full, Build(plan, i.Plan, full, false, now, mark), ct);
                         outcomes.Add(new ApplyOutcome(ApplyAction.Updated, "Secret", i.Plan.Name, diffs));
                     }
                     break;
@@ -109,6 +113,20 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
     /// <summary>The operator's own secrets of this tenant in its namespace, by their mark (for pruning).</summary>
     public static bool IsOwn(V1Secret live, DemoTenant tenant) =>
         SecretOwnership.Of(live, tenant.Status?.Secrets?.FirstOrDefault(r => r.Name == live.Metadata.Name)) is SecretState.Current or SecretState.RotationPending or SecretState.Legacy;
+
+    /// <summary>What differs besides values (which the cache does not hold): labels, annotations, the set of keys.</summary>
+    private static IReadOnlyList<string> Differences(TenantPlan plan, SecretPlan s, V1Secret live, DateTimeOffset now, string mark)
+    {
+        var desired = Build(plan, s, live, false, now, mark);
+        var keys = s.Keys.Select(k => k.Name).Order(StringComparer.Ordinal).ToList();
+        var liveKeys = (live.Data?.Keys ?? []).Order(StringComparer.Ordinal).ToList();
+        desired.Data = null;
+        var diffs = ObjectDiff.Compare(desired, new V1Secret { Metadata = live.Metadata, Type = live.Type }).ToList();
+        if (desired.Metadata.Annotations.TryGetValue(SecretBuilder.GeneratedAtAnnotation, out var at) && SecretBuilder.GeneratedAt(live) is not null)
+            diffs.Remove($"metadata.annotations.{SecretBuilder.GeneratedAtAnnotation}");
+        if (!keys.SequenceEqual(liveKeys)) diffs.Add("data (keys)");
+        return diffs;
+    }
 
     private static bool NeedsMark(Item i) => i.RotationDue || i.State == SecretState.Legacy || (i.State == SecretState.Absent && i.Recorded?.GenerationId is null);
 

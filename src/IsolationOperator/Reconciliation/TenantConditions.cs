@@ -13,7 +13,14 @@ public sealed class TenantConditions(ClusterCache cache)
     {
         var foreign = ForeignAccess(tenant, plan);
         var gen = tenant.Metadata.Generation;
-        var policies = NetworkPolicyBuilder.Build(plan).Select(p => p.Metadata.Name).ToList();
+        var desiredPolicies = NetworkPolicyBuilder.Build(plan);
+        var policies = desiredPolicies.Select(p => p.Metadata.Name).ToList();
+        // Claimed from what the watch shows now, not from what was written: a policy deleted meanwhile is not "isolated".
+        var unseen = desiredPolicies.Where(p => cache.NetworkPolicies.Get(plan.Namespace, p.Metadata.Name) is not { } live || ObjectDiff.Compare(p, live).Count > 0)
+            .Select(p => p.Metadata.Name).ToList();
+        var alteredBindings = RbacBuilder.BuildBindings(plan)
+            .Where(b => cache.RoleBindings.Get(plan.Namespace, b.Metadata.Name) is { } live && ObjectDiff.Compare(b, live).Count > 0)
+            .Select(b => b.Metadata.Name).ToList();
         var quota = cache.ResourceQuotas.Get(plan.Namespace, QuotaBuilder.QuotaName);
         var quotaActive = quota?.Status?.Hard is { } hard && plan.Quota.Keys.All(hard.ContainsKey);
         var bindings = RbacBuilder.BuildBindings(plan).Count;
@@ -21,9 +28,15 @@ public sealed class TenantConditions(ClusterCache cache)
         [
             Conditions.Make(ConditionTypes.NamespaceReady, true, "Provisioned",
                 $"Namespace {plan.Namespace} exists with Pod Security \"restricted\".", gen),
-            Conditions.Make(ConditionTypes.NetworkIsolated, true, "DenyByDefault",
-                $"All traffic is denied except: {string.Join(", ", policies.Skip(1))}.", gen),
-            foreign.Count > 0
+            unseen.Count > 0
+                ? Conditions.Make(ConditionTypes.NetworkIsolated, false, "PolicyNotObserved",
+                    $"NetworkPolicy {string.Join(", ", unseen)} is missing or altered in the cluster; the operator is restoring it.", gen)
+                : Conditions.Make(ConditionTypes.NetworkIsolated, true, "DenyByDefault",
+                    $"All traffic is denied except: {string.Join(", ", policies.Skip(1))}.", gen),
+            alteredBindings.Count > 0
+                ? Conditions.Make(ConditionTypes.AccessScoped, false, "BindingAltered",
+                    $"RoleBinding {string.Join(", ", alteredBindings)} differs from spec.access in the cluster; the operator is restoring it.", gen)
+            : foreign.Count > 0
                 ? Conditions.Make(ConditionTypes.AccessScoped, false, "UnlistedSubjects",
                     $"Access is wider than spec.access: {string.Join("; ", foreign)}. The operator does not delete objects it does not own: remove these bindings or add the subjects to spec.access.", gen)
             : plan.Suspended
@@ -66,8 +79,8 @@ public sealed class TenantConditions(ClusterCache cache)
     private List<string> ForeignAccess(DemoTenant tenant, TenantPlan plan)
     {
         var spec = tenant.Spec.Access ?? [];
-        return cache.RoleBindings.Items
-            .Where(b => b.Metadata.NamespaceProperty == plan.Namespace && TenantLabels.TenantOf(b.Metadata) != tenant.Metadata.Name)
+        return cache.RoleBindings.InNamespace(plan.Namespace)
+            .Where(b => TenantLabels.TenantOf(b.Metadata) != tenant.Metadata.Name)
             .SelectMany(b => (b.Subjects ?? []).Where(s => !spec.Any(a => a.Kind == s.Kind && a.Name == s.Name))
                 .Select(s => $"RoleBinding {b.Metadata.Name} binds {s.Kind} {s.Name}"))
             .Order(StringComparer.Ordinal).ToList();

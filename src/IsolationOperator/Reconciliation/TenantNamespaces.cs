@@ -31,7 +31,14 @@ public sealed class TenantNamespaces(IKubernetes client, Informer<V1Namespace> c
     /// </summary>
     public async Task DeleteAsync(V1Namespace ns, CancellationToken ct)
     {
-        await applier.DeleteAsync(OwnedKinds.Namespaces, cache, ns, ct);
+        // Not through the applier, which forgets what it deletes: a namespace lives on while terminating, and a
+        // tombstone taken now could hide the terminating version the watch already delivered.
+        try
+        {
+            await OwnedKinds.Namespaces.Delete(client, ns.Metadata.Name, null, ct);
+            OperatorMetrics.Writes.WithLabels("Namespace", "delete").Inc();
+        }
+        catch (Exception e) when (ApiErrors.IsNotFound(e, OwnedKinds.Namespaces.Resource)) { }
         try
         {
             var live = await OwnedKinds.Namespaces.Read(client, ns.Metadata.Name, null, ct);
@@ -39,7 +46,7 @@ public sealed class TenantNamespaces(IKubernetes client, Informer<V1Namespace> c
             live.Kind ??= "Namespace";
             cache.Upsert(live);
         }
-        catch (Exception e) when (ApiErrors.IsNotFound(e, OwnedKinds.Namespaces.Resource)) { }
+        catch (Exception e) when (ApiErrors.IsNotFound(e, OwnedKinds.Namespaces.Resource)) { cache.Remove(null, ns.Metadata.Name); }
     }
 
     /// <summary>Creates the namespace, or updates it when it is ours. Throws <see cref="NamespaceTakenException"/> otherwise.</summary>

@@ -12,5 +12,5 @@ namespace IsolationOperator.Reconciliation;
 public static class TenantObjects
 {
     public static IEnumerable<T> In<T>(Informer<T> informer, string tenant, string ns) where T : class, IKubernetesObject<V1ObjectMeta> =>
-        informer.Items.Where(o => o.Metadata.NamespaceProperty == ns && TenantLabels.TenantOf(o.Metadata) == tenant);
+        informer.InNamespace(ns).Where(o => TenantLabels.TenantOf(o.Metadata) == tenant);
 }

@@ -15,7 +15,7 @@ public sealed class DemoTenantSpec
     [JsonPropertyName("profile")] public string? Profile { get; set; }
     /// <summary>Lifetime from creation, as a Go duration (168h, 90m, 20s). expiresAt wins when both are set.</summary>
     [JsonPropertyName("ttl")] public string? Ttl { get; set; }
-    [JsonPropertyName("expiresAt")] public DateTimeOffset? ExpiresAt { get; set; }
+    [JsonPropertyName("expiresAt")] [JsonConverter(typeof(LenientDateTimeConverter))] public DateTimeOffset? ExpiresAt { get; set; }
     [JsonPropertyName("suspended")] public bool? Suspended { get; set; }
     [JsonPropertyName("access")] public IList<AccessEntry>? Access { get; set; }
     /// <summary>view | edit: the demo-workload ServiceAccount's role; default view, so a pod's token cannot change the demo.</summary>
@@ -34,7 +34,7 @@ public sealed class AccessEntry
     /// <summary>admin | edit | view.</summary>
     [JsonPropertyName("role")] public string Role { get; set; } = "";
     /// <summary>Access ends at this moment while the rest of the tenant stays.</summary>
-    [JsonPropertyName("expiresAt")] public DateTimeOffset? ExpiresAt { get; set; }
+    [JsonPropertyName("expiresAt")] [JsonConverter(typeof(LenientDateTimeConverter))] public DateTimeOffset? ExpiresAt { get; set; }
 }
 
 public sealed class NetworkSpec

@@ -8,14 +8,14 @@ public sealed class DemoTenantStatus
     [JsonPropertyName("phase")] public string? Phase { get; set; }
     [JsonPropertyName("namespace")] public string? Namespace { get; set; }
     [JsonPropertyName("observedGeneration")] public long? ObservedGeneration { get; set; }
-    [JsonPropertyName("expiresAt")] public DateTimeOffset? ExpiresAt { get; set; }
+    [JsonPropertyName("expiresAt")] [JsonConverter(typeof(LenientDateTimeConverter))] public DateTimeOffset? ExpiresAt { get; set; }
     [JsonPropertyName("conditions")] public IList<V1Condition>? Conditions { get; set; }
     [JsonPropertyName("managedResources")] public IList<ManagedResource>? ManagedResources { get; set; }
     [JsonPropertyName("secrets")] public IList<SecretStatus>? Secrets { get; set; }
     /// <summary>When the demo expired and its access and namespace were removed; the DemoTenant stays as the record.</summary>
-    [JsonPropertyName("expiredAt")] public DateTimeOffset? ExpiredAt { get; set; }
+    [JsonPropertyName("expiredAt")] [JsonConverter(typeof(LenientDateTimeConverter))] public DateTimeOffset? ExpiredAt { get; set; }
     /// <summary>The last time the expiry was moved later, and by which field manager (kubectl, a pipeline, ...).</summary>
-    [JsonPropertyName("extendedAt")] public DateTimeOffset? ExtendedAt { get; set; }
+    [JsonPropertyName("extendedAt")] [JsonConverter(typeof(LenientDateTimeConverter))] public DateTimeOffset? ExtendedAt { get; set; }
     [JsonPropertyName("extendedBy")] public string? ExtendedBy { get; set; }
     /// <summary>
     /// Present while the demo is suspended: the replica counts to restore, kept here because tenants cannot write
@@ -26,7 +26,7 @@ public sealed class DemoTenantStatus
 
 public sealed class SuspensionStatus
 {
-    [JsonPropertyName("since")] public DateTimeOffset? Since { get; set; }
+    [JsonPropertyName("since")] [JsonConverter(typeof(LenientDateTimeConverter))] public DateTimeOffset? Since { get; set; }
     [JsonPropertyName("workloads")] public IList<SuspendedWorkload>? Workloads { get; set; }
     /// <summary>True once everything was stopped; until then every pass stops what still runs.</summary>
     [JsonPropertyName("stopped")] public bool? Stopped { get; set; }
@@ -51,7 +51,7 @@ public sealed record SecretStatus
 {
     [JsonPropertyName("name")] public string Name { get; init; } = "";
     [JsonPropertyName("keys")] public IList<string>? Keys { get; init; }
-    [JsonPropertyName("lastRotated")] public DateTimeOffset? LastRotated { get; init; }
+    [JsonPropertyName("lastRotated")] [JsonConverter(typeof(LenientDateTimeConverter))] public DateTimeOffset? LastRotated { get; init; }
     /// <summary>
     /// A random mark written here before the operator generates values, and onto the Secret with them: a Secret is
     /// the operator's only when it carries this mark (or the previous one, while a rotation is being written), so a
