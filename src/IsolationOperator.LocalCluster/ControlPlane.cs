@@ -31,6 +31,13 @@ public sealed class ControlPlane : IAsyncDisposable
 
     public bool IsExistingCluster => _local is null;
 
+    /// <summary>Restarts the local kube-apiserver (fault tests); see <see cref="LocalPlane.RestartApiServerAsync"/>.</summary>
+    public Task RestartApiServerAsync(int signal, TimeSpan downtime, CancellationToken ct = default) =>
+        (_local ?? throw new NotSupportedException("only the local plane can be restarted")).RestartApiServerAsync(signal, downtime, ct);
+
+    /// <summary>The local plane's etcd client URL (fault tests compact its history to force 410 Gone).</summary>
+    public string EtcdClientUrl => _local?.EtcdClientUrl ?? throw new NotSupportedException("no etcd on an existing cluster");
+
     public string ServerUrl { get; }
 
     /// <summary>Admin kubeconfig (for an existing cluster: the user's current one).</summary>

@@ -21,6 +21,33 @@ internal sealed class LocalPlane
     private readonly ProcessSupervisor _supervisor;
     private readonly Watchdog _watchdog;
     private Task? _stopping;
+    private string _assets = "";
+    private int _etcdClientPort;
+
+    /// <summary>etcd's client URL (plain HTTP on loopback): for fault tests that compact its history.</summary>
+    public string EtcdClientUrl => $"http://127.0.0.1:{_etcdClientPort}";
+
+    /// <summary>
+    /// Stops the kube-apiserver with <paramref name="signal"/> (SIGKILL, or SIGTERM for a graceful stop), keeps it down
+    /// for <paramref name="downtime"/>, and starts it again on the same port with the same state: a fault test's
+    /// API server restart. etcd and kube-controller-manager keep running.
+    /// </summary>
+    public async Task RestartApiServerAsync(int signal, TimeSpan downtime, CancellationToken ct)
+    {
+        var old = _supervisor.Processes.Last(p => p.Name == "kube-apiserver" && !p.HasExited);
+        old.Signal(signal);
+        using (var grace = new CancellationTokenSource(ProcessSupervisor.GracePeriod * 6))
+        {
+            try { await old.WaitForExitAsync(grace.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { old.Signal(Posix.SigKill); await old.WaitForExitAsync(ct).ConfigureAwait(false); }
+        }
+        _supervisor.Forget(old);
+        await Task.Delay(downtime, ct).ConfigureAwait(false);
+        _supervisor.Start("kube-apiserver", Path.Combine(_assets, "kube-apiserver"),
+            ControlPlaneArguments.ApiServer(Layout, new Uri(ServerUrl).Port, _etcdClientPort));
+        using var adminWithKey = Admin.WithPrivateKey();
+        await new Readiness(_supervisor, TimeSpan.FromSeconds(60)).WaitForApiServerAsync(ServerUrl, Ca.Root.Certificate, adminWithKey, ct).ConfigureAwait(false);
+    }
     private bool _cleanedUp;
 
     private LocalPlane(
@@ -71,6 +98,7 @@ internal sealed class LocalPlane
 
         var (ca, admin, serverUrl, supervisor) = (plane.Ca, plane.Admin, plane.ServerUrl, plane._supervisor);
         var (etcdClient, etcdPeer, apiPort) = (FreePort.Next(), FreePort.Next(), new Uri(serverUrl).Port);
+        (plane._assets, plane._etcdClientPort) = (assets, etcdClient);
         try
         {
             var readiness = new Readiness(supervisor, options.StartTimeout);

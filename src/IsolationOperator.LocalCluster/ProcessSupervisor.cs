@@ -56,6 +56,15 @@ internal sealed class ProcessSupervisor
         return supervised;
     }
 
+    /// <summary>A child stopped on purpose (a fault test's restart): no longer supervised.</summary>
+    public void Forget(SupervisedProcess process)
+    {
+        lock (_gate)
+        {
+            _processes.Remove(process);
+        }
+    }
+
     /// <summary>The first child that died, if any: during start-up that is always a failure.</summary>
     public SupervisedProcess? FirstExited() => Processes.FirstOrDefault(p => p.HasExited);
 

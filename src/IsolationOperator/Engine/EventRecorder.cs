@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using IsolationOperator.Api.V1Alpha1;
 using k8s;
 using k8s.Models;
@@ -19,6 +21,7 @@ public sealed class EventRecorder
     private readonly IKubernetes _client;
     private readonly string _instance;
     private readonly ILogger _log;
+    private readonly EventSeries _series = new(TimeSpan.FromMinutes(10));
 
     public EventRecorder(IKubernetes client, string instance, ILogger<EventRecorder> log)
     {
@@ -54,6 +57,15 @@ public sealed class EventRecorder
         _log.LogInformation("event {Type} {Reason} on DemoTenant {Tenant}: {Note}", type, reason, tenant.Metadata.Name, ev.Note);
         try
         {
+            // The same event again within the window: one Event object whose series counts, as client-go's correlator does.
+            var series = _series.Seen((tenant.Metadata.Name, reason, ev.Note), ev.Metadata.Name, now);
+            if (series is { Count: > 1 } repeat)
+            {
+                var patch = JsonSerializer.Serialize(new { series = new { count = repeat.Count, lastObservedTime = now.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture) } });
+                await _client.EventsV1.PatchNamespacedEventAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch), repeat.Name, EventNamespace, cancellationToken: ct);
+                OperatorMetrics.Writes.WithLabels("Event", "patch").Inc();
+                return;
+            }
             await _client.EventsV1.CreateNamespacedEventAsync(ev, EventNamespace, cancellationToken: ct);
             OperatorMetrics.Writes.WithLabels("Event", "create").Inc();
         }

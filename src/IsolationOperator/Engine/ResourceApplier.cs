@@ -20,12 +20,27 @@ public sealed class ResourceApplier
     // itself would otherwise look like drift forever; an object nobody touched since our apply is left alone.
     private readonly ConcurrentDictionary<string, (string Hash, string? ResourceVersion)> _lastApplied = new();
 
-    public ResourceApplier(IKubernetes client) => _client = client;
+    private readonly DriftGuard? _guard;
+    private readonly string _version;
 
-    public async Task<ApplyOutcome> ApplyAsync<T>(OwnedKind<T> kind, Informer<T> cache, T desired, CancellationToken ct)
+    /// <summary>On every object the operator applies: which operator version wrote it (an upgrade's changes are not drift).</summary>
+    public const string VersionAnnotation = "isolation.demo.dev/operator-version";
+
+    public ResourceApplier(IKubernetes client, DriftGuard? guard = null, string? version = null)
+    {
+        _client = client;
+        _guard = guard;
+        _version = version ?? Hosting.BuildInfo.Version;
+    }
+
+    /// <param name="driftOnly">True when the spec did not change since the last good reconcile: any difference is
+    /// someone else's doing, and repeated corrections of one object are bounded by the drift guard.</param>
+    public async Task<ApplyOutcome> ApplyAsync<T>(OwnedKind<T> kind, Informer<T> cache, T desired, CancellationToken ct, bool driftOnly = false)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var meta = desired.Metadata;
+        meta.Annotations ??= new Dictionary<string, string>();
+        meta.Annotations[VersionAnnotation] = _version;
         var key = $"{kind.Kind}/{meta.NamespaceProperty}/{meta.Name}";
         var live = cache.Get(meta.NamespaceProperty, meta.Name);
         var body = KubernetesJson.Serialize(desired);
@@ -39,9 +54,15 @@ public sealed class ResourceApplier
             if (_lastApplied.TryGetValue(key, out var last) && last.Hash == hash && last.ResourceVersion == live.Metadata.ResourceVersion)
                 return new ApplyOutcome(ApplyAction.Unchanged, kind.Kind, meta.Name, []);
         }
+        var byUpgrade = live is not null && (live.Metadata.Annotations is not { } a || !a.TryGetValue(VersionAnnotation, out var v) || v != _version);
+        var guarded = live is not null && driftOnly && !byUpgrade && _guard is not null;
+        if (guarded && _guard!.HeldUntil(key) is { } held)
+            return new ApplyOutcome(ApplyAction.HeldOff, kind.Kind, meta.Name, diffs) { RetryAt = held.Until, CompetingManagers = held.Competitors };
 
         var result = await kind.Patch(_client, new V1Patch(body, V1Patch.PatchType.ApplyPatch), meta.Name, meta.NamespaceProperty, ct);
         OperatorMetrics.Writes.WithLabels(kind.Kind, "apply").Inc();
+        var competitors = Competitors(result);
+        if (guarded) _guard!.Corrected(key, competitors);
         if (live is not null && ObjectDiff.Compare(desired, result).Count > 0)
         {
             // Apply cannot take away fields another manager owns inside ours (a key added to our ResourceQuota's
@@ -53,8 +74,18 @@ public sealed class ResourceApplier
         result.ApiVersion ??= kind.ApiVersion;
         result.Kind ??= kind.Kind;
         cache.Upsert(result);
-        return new ApplyOutcome(live is null ? ApplyAction.Created : ApplyAction.Updated, kind.Kind, meta.Name, diffs);
+        return new ApplyOutcome(live is null ? ApplyAction.Created : ApplyAction.Updated, kind.Kind, meta.Name, diffs)
+        {
+            CompetingManagers = competitors,
+            ByUpgrade = byUpgrade,
+        };
     }
+
+    /// <summary>Field managers other than ours that own part of the object itself (status writers aside).</summary>
+    private static IReadOnlyList<string> Competitors<T>(T written) where T : IKubernetesObject<V1ObjectMeta> =>
+        written.Metadata.ManagedFields?
+            .Where(m => m.Manager != OperatorIdentity.FieldManager && string.IsNullOrEmpty(m.Subresource))
+            .Select(m => m.Manager).Distinct().Order(StringComparer.Ordinal).ToList() ?? [];
 
     public async Task<ApplyOutcome> DeleteAsync<T>(OwnedKind<T> kind, Informer<T> cache, T live, CancellationToken ct)
         where T : class, IKubernetesObject<V1ObjectMeta>

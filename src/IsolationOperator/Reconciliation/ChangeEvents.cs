@@ -10,7 +10,16 @@ public sealed class ChangeEvents(EventRecorder events, ILogger log)
 {
     public async Task RecordAsync(DemoTenant tenant, TenantPlan plan, IReadOnlyList<ApplyOutcome> outcomes, IReadOnlyCollection<string> rotated, CancellationToken ct)
     {
-        var changes = outcomes.Where(o => o.Action != ApplyAction.Unchanged).ToList();
+        var changes = outcomes.Where(o => o.Action is not (ApplyAction.Unchanged or ApplyAction.HeldOff)).ToList();
+        if (changes.Count == 0) return;
+        // Objects written by another operator version: the upgrade's own changes, not someone else's drift.
+        var upgraded = changes.Where(c => c.ByUpgrade).ToList();
+        if (upgraded.Count > 0)
+        {
+            await events.RecordAsync(tenant, EventRecorder.Normal, "Upgraded", "Update",
+                $"Rewritten by operator {Hosting.BuildInfo.Version}: {string.Join("; ", upgraded.Select(c => c.ToString()))}", ct);
+            changes.RemoveAll(c => c.ByUpgrade);
+        }
         if (changes.Count == 0) return;
         // Scheduled rotations are the operator's own doing, not drift: say which secret, never its values.
         foreach (var o in changes.Where(c => c is { Action: ApplyAction.Updated, Kind: "Secret" } && rotated.Contains(c.Name)).ToList())
@@ -29,7 +38,8 @@ public sealed class ChangeEvents(EventRecorder events, ILogger log)
             foreach (var o in changes)
             {
                 OperatorMetrics.DriftCorrections.WithLabels(o.Kind).Inc();
-                var what = o.Action == ApplyAction.Updated ? $"fields changed by someone else were restored: {string.Join(", ", o.ChangedFields)}" : o.Action == ApplyAction.Created ? "it was missing and was recreated" : "it was not in the spec and was removed";
+                var by = o.CompetingManagers.Count > 0 ? $" (changed by {string.Join(", ", o.CompetingManagers)})" : "";
+                var what = o.Action == ApplyAction.Updated ? $"fields changed by someone else were restored{by}: {string.Join(", ", o.ChangedFields)}" : o.Action == ApplyAction.Created ? "it was missing and was recreated" : "it was not in the spec and was removed";
                 await events.RecordAsync(tenant, EventRecorder.Warning, "DriftCorrected", "Repair", $"{o.Kind} {o.Name}: {what}.", ct);
             }
             return;

@@ -36,7 +36,7 @@ public sealed class DemoTenantReconciler
         _settings = settings;
         _time = time;
         _clock = new ServerClock(client, time);
-        _applier = new ResourceApplier(client);
+        _applier = new ResourceApplier(client, new DriftGuard(time));
         var status = new StatusWriter(client, cache.Tenants, time);
         _finalizers = new Finalizers(client, cache.Tenants, log);
         _access = new AccessRevocation(cache, _applier);

@@ -9,7 +9,7 @@ namespace IsolationOperator.Reconciliation;
 /// <summary>The conditions of a provisioned tenant, read from what the caches observe now.</summary>
 public sealed class TenantConditions(ClusterCache cache)
 {
-    public List<V1Condition> Provisioned(DemoTenant tenant, TenantPlan plan, IReadOnlyList<string> secretsNotOwned)
+    public List<V1Condition> Provisioned(DemoTenant tenant, TenantPlan plan, IReadOnlyList<string> secretsNotOwned, IReadOnlyList<ApplyOutcome> heldOff)
     {
         var foreign = ForeignAccess(tenant, plan);
         var gen = tenant.Metadata.Generation;
@@ -24,8 +24,14 @@ public sealed class TenantConditions(ClusterCache cache)
         var quota = cache.ResourceQuotas.Get(plan.Namespace, QuotaBuilder.QuotaName);
         var quotaActive = quota?.Status?.Hard is { } hard && plan.Quota.Keys.All(hard.ContainsKey);
         var bindings = RbacBuilder.BuildBindings(plan).Count;
+        var contested = heldOff.Select(o => $"{o.Kind} {o.Name} keeps being changed back" +
+            (o.CompetingManagers.Count > 0 ? $" by {string.Join(", ", o.CompetingManagers)}" : "") + $"; the operator corrects it again at {o.RetryAt:u}").ToList();
         return
         [
+            contested.Count > 0
+                ? Conditions.Make(ConditionTypes.Uncontested, false, "CompetingWriter",
+                    string.Join("; ", contested) + ". Another controller or person is writing these objects: stop it, or the demo's isolation cannot be guaranteed.", gen)
+                : Conditions.Make(ConditionTypes.Uncontested, true, "NoCompetingWriter", "No other writer is fighting over the tenant's objects.", gen),
             Conditions.Make(ConditionTypes.NamespaceReady, true, "Provisioned",
                 $"Namespace {plan.Namespace} exists with Pod Security \"restricted\".", gen),
             unseen.Count > 0

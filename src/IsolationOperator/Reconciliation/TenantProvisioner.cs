@@ -21,24 +21,26 @@ public sealed class TenantProvisioner(ClusterCache cache, ResourceApplier applie
         if (namespaces.Owned(plan.Namespace, tenant) is { Metadata.DeletionTimestamp: not null })
             return new ProvisionResult(tenant, [], null, NamespaceTerminating: true);
 
+        // Spec unchanged since the last good pass: any difference is someone else's, and fights are bounded.
+        var driftOnly = tenant.Status?.ObservedGeneration == tenant.Metadata.Generation && tenant.Status?.Phase is not (null or Phases.Pending or Phases.Failed);
         var outcomes = new List<ApplyOutcome> { await namespaces.EnsureAsync(ns, tenant, ct) };
-        foreach (var o in fences.Skip(1)) outcomes.Add(await ApplyAsync(o, ct));
+        foreach (var o in fences.Skip(1)) outcomes.Add(await ApplyAsync(o, driftOnly, ct));
         var secretResult = await secrets.EnsureAsync(tenant, plan, now, ct);
         outcomes.AddRange(secretResult.Outcomes);
         var access = DesiredState.Access(plan);
-        foreach (var o in access) outcomes.Add(await ApplyAsync(o, ct));
+        foreach (var o in access) outcomes.Add(await ApplyAsync(o, driftOnly, ct));
         outcomes.AddRange(await PruneAsync(secretResult.Tenant, plan, [.. fences, .. access], ct));
         return new ProvisionResult(secretResult.Tenant, outcomes, secretResult, false);
     }
 
-    private Task<ApplyOutcome> ApplyAsync(IKubernetesObject<V1ObjectMeta> o, CancellationToken ct) => o switch
+    private Task<ApplyOutcome> ApplyAsync(IKubernetesObject<V1ObjectMeta> o, bool driftOnly, CancellationToken ct) => o switch
     {
-        V1NetworkPolicy x => applier.ApplyAsync(OwnedKinds.NetworkPolicies, cache.NetworkPolicies, x, ct),
-        V1ResourceQuota x => applier.ApplyAsync(OwnedKinds.ResourceQuotas, cache.ResourceQuotas, x, ct),
-        V1LimitRange x => applier.ApplyAsync(OwnedKinds.LimitRanges, cache.LimitRanges, x, ct),
-        V1ServiceAccount x => applier.ApplyAsync(OwnedKinds.ServiceAccounts, cache.ServiceAccounts, x, ct),
-        V1Role x => applier.ApplyAsync(OwnedKinds.Roles, cache.Roles, x, ct),
-        V1RoleBinding x => applier.ApplyAsync(OwnedKinds.RoleBindings, cache.RoleBindings, x, ct),
+        V1NetworkPolicy x => applier.ApplyAsync(OwnedKinds.NetworkPolicies, cache.NetworkPolicies, x, ct, driftOnly),
+        V1ResourceQuota x => applier.ApplyAsync(OwnedKinds.ResourceQuotas, cache.ResourceQuotas, x, ct, driftOnly),
+        V1LimitRange x => applier.ApplyAsync(OwnedKinds.LimitRanges, cache.LimitRanges, x, ct, driftOnly),
+        V1ServiceAccount x => applier.ApplyAsync(OwnedKinds.ServiceAccounts, cache.ServiceAccounts, x, ct, driftOnly),
+        V1Role x => applier.ApplyAsync(OwnedKinds.Roles, cache.Roles, x, ct, driftOnly),
+        V1RoleBinding x => applier.ApplyAsync(OwnedKinds.RoleBindings, cache.RoleBindings, x, ct, driftOnly),
         _ => throw new InvalidOperationException($"no applier for {o.Kind}"),
     };
 

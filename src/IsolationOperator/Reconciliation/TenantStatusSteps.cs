@@ -126,7 +126,8 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
             return ReconcileResult.After(Poll);
         }
 
-        var list = conditions.Provisioned(t, plan, pass.Secrets?.NotOwned ?? []);
+        var heldOff = pass.Outcomes.Where(o => o.Action == ApplyAction.HeldOff).ToList();
+        var list = conditions.Provisioned(t, plan, pass.Secrets?.NotOwned ?? [], heldOff);
         var quotaPending = list.Any(c => c is { Type: ConditionTypes.QuotaEnforced, Status: "False" });
         var notReady = list.Where(c => c.Status != "True").ToList();
         var phase = TenantLifecycle.Settle(transition.Phase, notReady.Count == 0, quotaPending);
@@ -164,7 +165,7 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
 
         if (quotaPending) return ReconcileResult.After(Poll);
         return ReconcileResult.Earliest(pass.Now, Lifecycle.Deadlines(plan.ExpiresAt, plan.Access, settings.ExpiringWindow, pass.Now)
-            .Concat(pass.Secrets?.NextRotations ?? []));
+            .Concat(pass.Secrets?.NextRotations ?? []).Concat(heldOff.Select(o => o.RetryAt)));
     }
 
     private static List<V1Condition> ExpiredConditions(ReconcilePass pass, DateTimeOffset at)

@@ -88,6 +88,7 @@ public sealed class OperatorRbacTests
     public static readonly IReadOnlyList<Permission> EventsRole =
     [
         new("events.k8s.io", "events", "create"), // EventRecorder.RecordAsync (CreateNamespacedEvent in EventRecorder.EventNamespace)
+        new("events.k8s.io", "events", "patch"), // EventRecorder.RecordAsync: a repeat within the window counts on the first event's series
     ];
 
     /// <summary>Role &lt;release&gt;-leader-election in the release namespace (KubernetesClient's LeaseLock, via LeaderElectedRunner).</summary>

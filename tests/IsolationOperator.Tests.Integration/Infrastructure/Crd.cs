@@ -5,7 +5,7 @@ namespace IsolationOperator.Tests.Integration.Infrastructure;
 public static class Crd
 {
     private static readonly SemaphoreSlim Once = new(1, 1);
-    private static bool _installed;
+    private static readonly HashSet<string> Installed = [];
 
     /// <summary>kubectl apply of crds/ exactly as a user installs it, then waits until the API serves it.</summary>
     public static async Task InstallAsync(ControlPlane plane)
@@ -13,13 +13,13 @@ public static class Crd
         await Once.WaitAsync();
         try
         {
-            if (_installed) return;
+            if (Installed.Contains(plane.ServerUrl)) return;
             var apply = await Kubectl.RunAsync(plane.KubeconfigPath, "apply", "-f", RepoRoot.File("crds"));
             apply.ExitCode.Should().Be(0, apply.ToString());
             var wait = await Kubectl.RunAsync(plane.KubeconfigPath, "wait", "--for", "condition=established", "--timeout=60s",
                 "crd/demotenants.isolation.demo.dev");
             wait.ExitCode.Should().Be(0, wait.ToString());
-            _installed = true;
+            Installed.Add(plane.ServerUrl);
         }
         finally
         {

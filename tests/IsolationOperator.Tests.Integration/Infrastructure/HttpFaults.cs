@@ -29,6 +29,19 @@ public sealed class CutOffAfter(Func<HttpRequestMessage, string?, bool> isLastRe
     }
 }
 
+/// <summary>Counts the operator's writes (every request that is not a GET), to cut it off after the N-th.</summary>
+public static class Writes
+{
+    public static bool IsWrite(HttpRequestMessage r) => r.Method != HttpMethod.Get;
+
+    /// <summary>A cut-off right after the operator's <paramref name="n"/>-th write.</summary>
+    public static CutOffAfter Nth(int n)
+    {
+        var count = 0;
+        return new CutOffAfter((r, _) => IsWrite(r) && Interlocked.Increment(ref count) == n);
+    }
+}
+
 /// <summary>
 /// A path between the operator and the API server that loses a namespace: lists leave it out and direct reads of it
 /// (and of anything in it) get a bare 404 with no Status, as a proxy or a half-started server would answer.

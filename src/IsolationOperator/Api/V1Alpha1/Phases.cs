@@ -24,6 +24,8 @@ public static class ConditionTypes
     public const string SecretsProvisioned = "SecretsProvisioned";
     /// <summary>True while the demo is within the warning window before its expiry, or expired.</summary>
     public const string Expiring = "Expiring";
+    /// <summary>False while another writer keeps changing a tenant object back and the operator is backing off.</summary>
+    public const string Uncontested = "Uncontested";
     /// <summary>False while the local clock disagrees with the API server's and expiry is held.</summary>
     public const string ClockInSync = "ClockInSync";
 
