@@ -46,8 +46,10 @@ public sealed class ControlPlaneFaultTests : IAsyncLifetime
         var after = await Admin.CoreV1.ReadNamespacedSecretAsync("db", ns);
         after.Metadata.Uid.Should().Be(secret.Metadata.Uid);
         after.Data["password"].Should().Equal(secret.Data["password"]);
-        var lists = AuditLog.Read(_plane.AuditLogPath!, op.User, restarted).Where(r => r.Verb == "list").Select(r => r.ToString()).ToList();
-        lists.Should().BeEmpty("watches resume from their resourceVersion: the history is still there, so no relist");
+        // Watches resume from their resourceVersion; a restarted API server's fresh watch cache may still answer 410
+        // Gone for a kind (seen for DemoTenants after a long downtime): then that kind lists once, never in a loop.
+        var lists = AuditLog.Read(_plane.AuditLogPath!, op.User, restarted).Where(r => r.Verb == "list").ToList();
+        lists.GroupBy(r => r.Resource).Where(g => g.Count() > 1).Select(g => $"{g.Key} x{g.Count()}").Should().BeEmpty("no list storm");
     }
 
     [LocalPlaneFact]
