@@ -10,7 +10,7 @@ public static class KubernetesConnection
 {
     public static KubernetesClientConfiguration LoadConfig()
     {
-        if (KubernetesClientConfiguration.IsInCluster()) return KubernetesClientConfiguration.InClusterConfig();
+        if (KubernetesClientConfiguration.IsInCluster()) return Harden(KubernetesClientConfiguration.InClusterConfig());
         var env = Environment.GetEnvironmentVariable("KUBECONFIG");
         var path = !string.IsNullOrEmpty(env)
             ? env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(File.Exists)
@@ -19,8 +19,28 @@ public static class KubernetesConnection
             throw new ConnectionException(string.IsNullOrEmpty(env)
                 ? "no Kubernetes cluster configured: not running in a pod, KUBECONFIG is not set and ~/.kube/config does not exist"
                 : $"KUBECONFIG names no existing file ({env})");
-        try { return KubernetesClientConfiguration.BuildConfigFromConfigFile(path); }
+        try { return Harden(KubernetesClientConfiguration.BuildConfigFromConfigFile(path)); }
         catch (Exception e) { throw new ConnectionException($"cannot read kubeconfig {path}: {e.Message}"); }
+    }
+
+    /// <summary>
+    /// Requests share one HTTP/2 connection; a path that dies silently (no RST) would hold every new watch and write
+    /// until the OS gives up. Keep-alive pings find a dead connection in ~25 s, so reconnects get a fresh one.
+    /// </summary>
+    public static KubernetesClientConfiguration Harden(KubernetesClientConfiguration config)
+    {
+        var previous = config.FirstMessageHandlerSetup;
+        config.FirstMessageHandlerSetup = handler =>
+        {
+            previous?.Invoke(handler);
+            if (handler is SocketsHttpHandler sockets)
+            {
+                sockets.KeepAlivePingDelay = TimeSpan.FromSeconds(15);
+                sockets.KeepAlivePingTimeout = TimeSpan.FromSeconds(10);
+                sockets.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always;
+            }
+        };
+        return config;
     }
 
     /// <summary>Asks the server for its version: proves the address, the credentials and the TLS setup in one call.</summary>

@@ -17,12 +17,19 @@ public sealed class OperatorUnderTest : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
 
-    private OperatorUnderTest(ControlPlane plane, string runId, string user, OperatorOptions options, TimeProvider time, DelegatingHandler[] handlers)
+    private OperatorUnderTest(ControlPlane plane, string runId, string user, OperatorOptions options, TimeProvider time, DelegatingHandler[] handlers, string? server)
     {
         RunId = runId;
         User = user;
         Options = options;
-        Client = handlers.Length == 0 ? plane.ClientFor(user, "system:masters") : new Kubernetes(plane.ConfigFor(user, "system:masters"), handlers);
+        if (handlers.Length == 0 && server is null) Client = plane.ClientFor(user, "system:masters");
+        else
+        {
+            // As the operator's own Program builds it (keep-alive pings), pointed at a proxy or through test doubles.
+            var config = KubernetesConnection.Harden(plane.ConfigFor(user, "system:masters"));
+            if (server is not null) config.Host = server;
+            Client = new Kubernetes(config, handlers);
+        }
         var runtime = new OperatorRuntime(Client, options, time, Logs);
         _run = Task.Run(() => runtime.RunAsync(_stop.Token));
     }
@@ -36,8 +43,9 @@ public sealed class OperatorUnderTest : IAsyncDisposable
 
     /// <param name="time">The operator's clock (a skewed one in clock tests); the system clock by default.</param>
     /// <param name="handlers">HTTP test doubles between the operator and the API server (faults, cut-offs).</param>
+    /// <param name="server">Another address for the API server (a fault-injecting proxy).</param>
     public static async Task<OperatorUnderTest> StartAsync(ControlPlane plane, string runId, Action<OperatorOptions>? configure = null,
-        TimeProvider? time = null, params DelegatingHandler[] handlers)
+        TimeProvider? time = null, string? server = null, params DelegatingHandler[] handlers)
     {
         await Crd.InstallAsync(plane);
         var options = new OperatorOptions
@@ -48,7 +56,7 @@ public sealed class OperatorUnderTest : IAsyncDisposable
             Workers = 2,
         };
         configure?.Invoke(options);
-        return new OperatorUnderTest(plane, runId, UniqueName.For("operator"), options, time ?? TimeProvider.System, handlers);
+        return new OperatorUnderTest(plane, runId, UniqueName.For("operator"), options, time ?? TimeProvider.System, handlers, server);
     }
 
     /// <summary>Labels a tenant so that this operator (and no other test's) handles it.</summary>
