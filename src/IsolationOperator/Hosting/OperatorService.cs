@@ -9,13 +9,31 @@ namespace IsolationOperator.Hosting;
 /// When the operator ends on its own (leadership lost, a fault) the host stops with a non-zero exit code: the host's
 /// own handling of a failed BackgroundService stops it but leaves the exit code 0, which hides the crash from Kubernetes.
 /// </summary>
-public sealed class OperatorService(OperatorRuntime runtime, IHostApplicationLifetime lifetime, ILogger<OperatorService> log) : BackgroundService
+public sealed class OperatorService : BackgroundService
 {
+    private readonly Func<CancellationToken, Task> _run;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger _log;
+    private readonly Action<int> _setExitCode;
+
+    public OperatorService(OperatorRuntime runtime, IHostApplicationLifetime lifetime, ILogger<OperatorService> log)
+        : this(runtime.RunAsync, lifetime, log, code => Environment.ExitCode = code)
+    {
+    }
+
+    internal OperatorService(Func<CancellationToken, Task> run, IHostApplicationLifetime lifetime, ILogger log, Action<int> setExitCode)
+    {
+        _run = run;
+        _lifetime = lifetime;
+        _log = log;
+        _setExitCode = setExitCode;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await runtime.RunAsync(stoppingToken);
+            await _run(stoppingToken);
             if (!stoppingToken.IsCancellationRequested) Stop(ExitCodes.Faulted, "the operator stopped without being asked to");
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -27,15 +45,15 @@ public sealed class OperatorService(OperatorRuntime runtime, IHostApplicationLif
         }
         catch (Exception e)
         {
-            log.LogCritical(e, "the operator loop failed");
+            _log.LogCritical(e, "the operator loop failed");
             Stop(ExitCodes.Faulted, $"the operator loop failed: {e.Message}");
         }
     }
 
     private void Stop(int code, string why)
     {
-        log.LogCritical("{Reason} (exit code {Code})", why, code);
-        Environment.ExitCode = code;
-        lifetime.StopApplication();
+        _log.LogCritical("{Reason} (exit code {Code})", why, code);
+        _setExitCode(code);
+        _lifetime.StopApplication();
     }
 }
