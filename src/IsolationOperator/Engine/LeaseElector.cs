@@ -89,24 +89,41 @@ public sealed class LeaseElector
     }
 
     /// <summary>
-    /// Hands the Lease over at once (empty holder, 1 s duration), only if it is still the one this replica wrote last:
-    /// a conflict means someone else already wrote it, and then it is not ours to release. Closes the fence first.
+    /// Hands the Lease over at once (empty holder, 1 s duration), only while it still names this replica: the update
+    /// carries the resourceVersion it was read or written with, so a Lease someone else took is never released.
+    /// Closes the fence first.
     /// </summary>
     public async Task ReleaseAsync(CancellationToken ct)
     {
         Fence.Close();
         if (_held is not { } lease) return;
         _held = null;
-        var released = LeaseRecord.From(lease)!.Released(_time.GetUtcNow().UtcDateTime);
-        lease.Spec = released.ToSpec();
         try
         {
-            await _client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, _name, _namespace, cancellationToken: ct);
-            _log.LogInformation("released lease {Lease}", Lease);
+            if (!await TryReleaseAsync(lease, ct))
+            {
+                // Our last renewal may have succeeded unanswered (a timeout): look once more before giving up.
+                if (await ReadAsync(ct) is { } current && current.Spec?.HolderIdentity == Identity) await TryReleaseAsync(current, ct);
+            }
         }
         catch (Exception e)
         {
             _log.LogWarning("could not release lease {Lease} (a standby takes it when it expires): {Error}", Lease, ApiErrors.Message(e));
+        }
+    }
+
+    private async Task<bool> TryReleaseAsync(V1Lease lease, CancellationToken ct)
+    {
+        lease.Spec = LeaseRecord.From(lease)!.Released(WholeMicroseconds(_time.GetUtcNow().UtcDateTime)).ToSpec();
+        try
+        {
+            await _client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, _name, _namespace, cancellationToken: ct);
+            _log.LogInformation("released lease {Lease}", Lease);
+            return true;
+        }
+        catch (Exception e) when (ApiErrors.IsConflict(e))
+        {
+            return false;
         }
     }
 

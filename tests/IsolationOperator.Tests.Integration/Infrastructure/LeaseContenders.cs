@@ -10,8 +10,9 @@ namespace IsolationOperator.Tests.Integration.Infrastructure;
 /// </summary>
 public sealed class LeaseContenders(ControlPlane plane)
 {
-    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(4);
-    public static readonly TimeSpan RenewDeadline = TimeSpan.FromSeconds(3);
+    // Short, but with room for a renewal to take seconds on a loaded 2-core machine while the process starts up.
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(6);
+    public static readonly TimeSpan RenewDeadline = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(1);
     public const string LeaseNamespace = "default";
 
@@ -37,11 +38,19 @@ public sealed class LeaseContenders(ControlPlane plane)
     public async Task<(OperatorProcess Leader, OperatorProcess Standby)> StartLeaderAndStandbyAsync(string leader, string standby)
     {
         var a = Start(leader);
-        await Eventually.HoldsAsync($"{leader} holds the lease with synced caches", async () =>
-            await HolderAsync() == leader && a.Output.Contains("caches synced"));
+        await WithOutputAsync(a, Eventually.HoldsAsync($"{leader} holds the lease with synced caches", async () =>
+            await HolderAsync() == leader && a.Output.Contains("caches synced")));
         var b = Start(standby);
-        await Eventually.HoldsAsync($"{standby} is up as standby", () => Task.FromResult(b.Output.Contains("current leader") && b.Output.Contains(leader)));
+        await WithOutputAsync(b, Eventually.HoldsAsync($"{standby} is up as standby",
+            () => Task.FromResult(b.Output.Contains("current leader") && b.Output.Contains(leader))));
         return (a, b);
+    }
+
+    /// <summary>A replica that did not get there says why in its own log.</summary>
+    public static async Task WithOutputAsync(OperatorProcess replica, Task waiting)
+    {
+        try { await waiting; }
+        catch (TimeoutException e) { throw new TimeoutException($"{e.Message}; its output:\n{replica.Output}", e); }
     }
 
     public async Task<string?> HolderAsync() =>

@@ -9,7 +9,7 @@ namespace IsolationOperator.Tests.Integration.Operator;
 
 /// <summary>
 /// Leadership ends in every way it can (stolen, paused, stopped) and two replicas never write at once: the API
-/// server's audit log, per replica user, is the judge. Short timings: lease 4 s, renew deadline 3 s, retry 1 s.
+/// server's audit log, per replica user, is the judge. Short timings: lease 6 s, renew deadline 5 s, retry 1 s.
 /// </summary>
 public sealed class LeaseTakeoverTests(ControlPlaneFixture fixture, ITestOutputHelper output) : IClassFixture<ControlPlaneFixture>
 {
@@ -23,7 +23,7 @@ public sealed class LeaseTakeoverTests(ControlPlaneFixture fixture, ITestOutputH
         var race = new LeaseContenders(fixture.Plane);
         var userA = race.User("a");
         using var a = race.Start(userA);
-        await Eventually.HoldsAsync("a leads with synced caches", async () => await race.HolderAsync() == userA && a.Output.Contains("caches synced"));
+        await WithOutputAsync(a, Eventually.HoldsAsync("a leads with synced caches", async () => await race.HolderAsync() == userA && a.Output.Contains("caches synced")));
         var tenant = race.NewTenant();
         await Tenants.CreateAsync(Admin, tenant);
         await Tenants.WaitForPhaseAsync(Admin, tenant.Metadata.Name, Phases.Ready);
