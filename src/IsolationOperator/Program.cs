@@ -20,12 +20,16 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.Host.UseSerilog();
     var options = builder.Configuration.GetSection("Operator").Get<OperatorOptions>() ?? new OperatorOptions();
-    // A bad prefix or subject setting stops the start with its message, not the first reconcile.
-    try { options.ToPlannerPolicy(); }
+    // A bad prefix, subject or lease timing stops the start with its message, not the first reconcile.
+    try
+    {
+        options.ToPlannerPolicy();
+        if (options.LeaderElection) options.ToLeaseTimings();
+    }
     catch (InvalidOperationException e)
     {
         Log.Fatal("invalid configuration: {Message}", e.Message);
-        return 2;
+        return ExitCodes.StartFailed;
     }
 
     var config = KubernetesConnection.LoadConfig();
@@ -38,7 +42,9 @@ try
     builder.Services.AddSingleton<IKubernetes>(client);
     builder.Services.AddSingleton(options);
     builder.Services.AddSingleton(TimeProvider.System);
-    builder.Services.AddSingleton(sp => new OperatorRuntime(client, options, TimeProvider.System, sp.GetRequiredService<ILoggerFactory>()));
+    // The controller gets its own client whose writes pass only while this replica holds the Lease.
+    builder.Services.AddSingleton(sp => new OperatorRuntime(client, options, TimeProvider.System, sp.GetRequiredService<ILoggerFactory>(),
+        fence => new Kubernetes(config, fence)));
     builder.Services.AddHostedService<OperatorService>();
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
@@ -47,14 +53,15 @@ try
     app.MapGet("/readyz", (OperatorRuntime rt) => rt.Ready ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503));
     app.MapMetrics("/metrics");
     await app.RunAsync();
-    Log.Information("isolation-operator stopped");
-    return 0;
+    // OperatorService sets a non-zero code when the operator ended on its own (ExitCodes).
+    Log.Information("isolation-operator stopped (exit code {Code})", Environment.ExitCode);
+    return Environment.ExitCode;
 }
 catch (ConnectionException e)
 {
     // One clear line, no stack trace: the usual cause is a wrong or missing kubeconfig.
     Log.Fatal("{Message}", e.Message);
-    return 2;
+    return ExitCodes.StartFailed;
 }
 finally
 {

@@ -30,6 +30,8 @@ public static class OperatorMetrics
         "isolation_operator_watch_errors_total", "Watches that failed and were retried.", "kind");
     public static readonly Gauge Leader = Metrics.CreateGauge(
         "isolation_operator_leader", "1 while this replica holds the leader lease.");
+    public static readonly Counter LeaseRenewFailures = Metrics.CreateCounter(
+        "isolation_operator_lease_renew_failures_total", "Renewals of the leader lease that failed (errors, or the lease found taken).");
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<ClusterCache, byte> Observed = new();
     private static readonly Lazy<bool> Callback = new(() =>

@@ -1,4 +1,5 @@
 using IsolationOperator.Desired;
+using IsolationOperator.Engine;
 
 namespace IsolationOperator.Hosting;
 
@@ -23,8 +24,11 @@ public sealed class OperatorOptions
     public bool LeaderElection { get; set; } = true;
     public string? LeaseNamespace { get; set; }
     public string LeaseName { get; set; } = "isolation-operator-leader";
+    /// <summary>A standby takes the Lease after it saw no change for this long.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>The leader stops writing when no renewal succeeded for this long.</summary>
     public TimeSpan RenewDeadline { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How often the leader renews and a standby looks at the Lease.</summary>
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>Only DemoTenants matching this label selector are handled (sharding, canaries, tests).</summary>
     public string? TenantSelector { get; set; }
@@ -34,10 +38,17 @@ public sealed class OperatorOptions
     public List<string> ReservedNamespaces { get; set; } = [];
     /// <summary>"Kind:name" system: subjects a demo may still bind, e.g. "Group:system:serviceaccounts:ci".</summary>
     public List<string> AllowedSystemSubjects { get; set; } = [];
-    /// <summary>This replica's name in leases and events; default the pod name (HOSTNAME).</summary>
+    /// <summary>This replica's name in leases and events, taken as it is; default the pod name (or hostname) plus a random suffix.</summary>
     public string? Identity { get; set; }
 
-    public string EffectiveIdentity => Identity ?? Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName;
+    private string? _effectiveIdentity;
+
+    /// <summary>Chosen once per process: the suffix is random, and the Lease and events must name the same replica.</summary>
+    public string EffectiveIdentity => _effectiveIdentity ??=
+        ReplicaIdentity.Create(Identity, Environment.GetEnvironmentVariable("POD_NAME"), Environment.MachineName);
+
+    /// <summary>The leader-election timings; bad ones throw at startup with one line (client-go's checks).</summary>
+    public LeaseTimings ToLeaseTimings() => new LeaseTimings(LeaseDuration, RenewDeadline, RetryPeriod).Validated();
 
     public string EffectiveLeaseNamespace => LeaseNamespace ?? Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? ReadServiceAccountNamespace() ?? "default";
 

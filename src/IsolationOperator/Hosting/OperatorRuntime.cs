@@ -10,11 +10,26 @@ public sealed class OperatorRuntime
     private readonly TenantController _controller;
     private readonly LeaderElectedRunner? _election;
 
-    public OperatorRuntime(IKubernetes client, OperatorOptions options, TimeProvider time, ILoggerFactory logs)
+    /// <param name="client">The Lease's client, and the controller's unless <paramref name="fencedClient"/> is given.</param>
+    /// <param name="fencedClient">
+    /// Builds the controller's own client with the given handler in its pipeline: the handler refuses the controller's
+    /// writes whenever this replica does not hold the Lease (a paused leader that wakes up after a takeover).
+    /// </param>
+    public OperatorRuntime(IKubernetes client, OperatorOptions options, TimeProvider time, ILoggerFactory logs,
+        Func<DelegatingHandler, IKubernetes>? fencedClient = null)
     {
-        _controller = new TenantController(client, options, time, logs);
-        if (options.LeaderElection)
-            _election = new LeaderElectedRunner(client, options, _controller.RunAsync, logs.CreateLogger<LeaderElectedRunner>());
+        if (!options.LeaderElection)
+        {
+            _controller = new TenantController(client, options, time, logs);
+            return;
+        }
+
+        var timings = options.ToLeaseTimings();
+        var elector = new LeaseElector(client, options.EffectiveLeaseNamespace, options.LeaseName, options.EffectiveIdentity,
+            timings, time, logs.CreateLogger<LeaseElector>());
+        var controllerClient = fencedClient?.Invoke(new FencedWritesHandler(elector.Fence)) ?? client;
+        _controller = new TenantController(controllerClient, options, time, logs);
+        _election = new LeaderElectedRunner(elector, timings, _controller.RunAsync, logs.CreateLogger<LeaderElectedRunner>());
     }
 
     public bool IsLeader => _election?.IsLeader ?? true;
@@ -25,5 +40,9 @@ public sealed class OperatorRuntime
     /// <summary>Null while healthy; else why /healthz fails (only the leader's controller can be unhealthy).</summary>
     public string? HealthProblem => IsLeader ? _controller.HealthProblem : null;
 
+    /// <summary>
+    /// Returns when <paramref name="ct"/> is cancelled. Throws <see cref="LeadershipLostException"/> when the Lease is
+    /// lost, and the controller's exception when it fails.
+    /// </summary>
     public Task RunAsync(CancellationToken ct) => _election is null ? _controller.RunAsync(ct) : _election.RunAsync(ct);
 }

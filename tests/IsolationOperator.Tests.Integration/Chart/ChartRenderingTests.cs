@@ -28,7 +28,8 @@ public sealed class ChartRenderingTests
         deployment.Spec.Replicas.Should().Be(2);
         ShouldBeHardened(deployment);
         Env(deployment).Should().Contain("Operator__LeaderElection", "true").And.Contain("Operator__LeaseNamespace", Namespace)
-            .And.NotContainKey("Operator__TenantSelector");
+            .And.Contain("Operator__LeaseDuration", "00:00:15").And.Contain("Operator__RenewDeadline", "00:00:10")
+            .And.Contain("Operator__RetryPeriod", "00:00:02").And.NotContainKey("Operator__TenantSelector");
         chart.OfKind("ServiceMonitor").Should().BeEmpty("the ServiceMonitor is off by default");
         chart.OfKind("PodDisruptionBudget").Should().ContainSingle("two replicas get a disruption budget");
         chart.Find("ServiceAccount", chart.ServiceAccountName, Namespace).Should().NotBeNull("the chart creates the operator's ServiceAccount");

@@ -91,12 +91,12 @@ public sealed class OperatorRbacTests
         new("events.k8s.io", "events", "patch"), // EventRecorder.RecordAsync: a repeat within the window counts on the first event's series
     ];
 
-    /// <summary>Role &lt;release&gt;-leader-election in the release namespace (KubernetesClient's LeaseLock, via LeaderElectedRunner).</summary>
+    /// <summary>Role &lt;release&gt;-leader-election in the release namespace (LeaseElector, via LeaderElectedRunner).</summary>
     public static readonly IReadOnlyList<Permission> LeaderElectionRole =
     [
-        new("coordination.k8s.io", "leases", "create"), // LeaseLock.CreateAsync (no name to limit by)
-        new("coordination.k8s.io", "leases", "get"), // LeaseLock.GetAsync, resourceNames [operator.leaseName]
-        new("coordination.k8s.io", "leases", "update"), // LeaseLock.UpdateAsync (renewal, takeover), resourceNames [operator.leaseName]
+        new("coordination.k8s.io", "leases", "create"), // LeaseElector.TryAcquireOrRenewAsync: the first replica creates it (no name to limit by)
+        new("coordination.k8s.io", "leases", "get"), // LeaseElector.ReadAsync, resourceNames [operator.leaseName]
+        new("coordination.k8s.io", "leases", "update"), // LeaseElector: takeover, renewal (TryRenewHeldAsync) and ReleaseAsync, resourceNames [operator.leaseName]
     ];
 
     private static readonly string[] SelfWideningVerbs = ["escalate", "bind", "impersonate"];
