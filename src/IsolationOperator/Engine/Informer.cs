@@ -79,6 +79,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
         string? resourceVersion = null;
         var failures = 0;
         var quickEnds = 0;
+        var gones = 0;
         while (!ct.IsCancellationRequested)
         {
             try
@@ -91,6 +92,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
                 var (rv, events, needsRelist) = await WatchOnceAsync(resourceVersion, ct);
                 resourceVersion = needsRelist ? null : rv;
                 failures = 0;
+                if (events > 0) gones = 0;
                 // A watch that ends at once with nothing in it (a proxy with a short idle timeout) must not spin.
                 quickEnds = events == 0 && !needsRelist ? quickEnds + 1 : 0;
                 if (quickEnds > 1) await DelayAsync(Backoff(quickEnds - 1), ct);
@@ -104,6 +106,8 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
                 _log.LogInformation("{Kind} watch expired (410 Gone); relisting", _kind.Kind);
                 OperatorMetrics.Relists.WithLabels(_kind.Kind, "gone").Inc();
                 resourceVersion = null;
+                // 410 again right after a relist (a proxy or a broken watch cache): relist with backoff, not in a loop.
+                if (++gones > 1) await DelayAsync(Backoff(gones - 1), ct);
             }
             catch (Exception e)
             {

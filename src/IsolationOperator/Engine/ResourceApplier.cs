@@ -33,14 +33,20 @@ public sealed class ResourceApplier
         _version = version ?? Hosting.BuildInfo.Version;
     }
 
+    /// <summary>Marks an object as written by this operator version (also for objects created outside the applier).</summary>
+    public void Stamp(V1ObjectMeta meta)
+    {
+        meta.Annotations ??= new Dictionary<string, string>();
+        meta.Annotations[VersionAnnotation] = _version;
+    }
+
     /// <param name="driftOnly">True when the spec did not change since the last good reconcile: any difference is
     /// someone else's doing, and repeated corrections of one object are bounded by the drift guard.</param>
     public async Task<ApplyOutcome> ApplyAsync<T>(OwnedKind<T> kind, Informer<T> cache, T desired, CancellationToken ct, bool driftOnly = false)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var meta = desired.Metadata;
-        meta.Annotations ??= new Dictionary<string, string>();
-        meta.Annotations[VersionAnnotation] = _version;
+        Stamp(meta);
         var key = $"{kind.Kind}/{meta.NamespaceProperty}/{meta.Name}";
         var live = cache.Get(meta.NamespaceProperty, meta.Name);
         var body = KubernetesJson.Serialize(desired);

@@ -55,6 +55,7 @@ public sealed class TenantNamespaces(IKubernetes client, Informer<V1Namespace> c
         var name = desired.Metadata.Name;
         if (Owned(name, tenant) is not null) return await applier.ApplyAsync(OwnedKinds.Namespaces, cache, desired, ct);
         if (KnownForeign(name, tenant)) throw new NamespaceTakenException(name);
+        applier.Stamp(desired.Metadata);
         try
         {
             var created = await client.CoreV1.CreateNamespaceAsync(desired, fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct);

@@ -53,6 +53,9 @@ public sealed class WriteBoundaryTests(ControlPlaneFixture fixture) : IClassFixt
             await Tenants.WaitForPhaseAsync(Admin, reference.Metadata.Name, Phases.Ready);
             await Task.Delay(TimeSpan.FromSeconds(1)); // the pass triggered by its own status write
             expected = (await ObjectsAsync(reference.Spec.Namespace!)).Order().ToList();
+            var settled = Volatile.Read(ref writes);
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Volatile.Read(ref writes).Should().Be(settled, "once Ready, a tenant costs no further write");
         }
         writes.Should().BeGreaterThan(10);
 

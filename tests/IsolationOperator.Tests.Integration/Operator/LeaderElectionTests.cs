@@ -42,6 +42,9 @@ public sealed class LeaderElectionTests(ControlPlaneFixture fixture) : IClassFix
         AuditLog.Writes(log, userA, start).Where(e => e.Resource != "leases").Should().NotBeEmpty("the leader did the work");
         AuditLog.Writes(log, userB, start).Where(e => e.Resource != "leases").Should().BeEmpty("the standby does not reconcile");
 
+        // A quiet leader: the passes its own status writes trigger (and their events) are done before the kill, so a
+        // request still in flight cannot be mistaken for a write after death.
+        await Task.Delay(TimeSpan.FromSeconds(2));
         var killed = DateTimeOffset.UtcNow;
         a.Signal(9);
         await Tenants.PatchSpecAsync(Admin, tenant.Metadata.Name, new { quota = new Dictionary<string, string> { ["pods"] = "33" } });

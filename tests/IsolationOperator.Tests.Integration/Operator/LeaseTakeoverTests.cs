@@ -88,6 +88,7 @@ public sealed class LeaseTakeoverTests(ControlPlaneFixture fixture, ITestOutputH
         var tenant = race.NewTenant();
         await Tenants.CreateAsync(Admin, tenant);
         await Tenants.WaitForPhaseAsync(Admin, tenant.Metadata.Name, Phases.Ready);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the pass triggered by its own status write is over
 
         var stopped = DateTimeOffset.UtcNow;
         a.Signal(15);
