@@ -22,6 +22,8 @@ public sealed record BenchOptions
     public string? OperatorUser { get; init; }
     public string? AuditLog { get; init; }
     public bool Plot { get; init; } = true;
+    /// <summary>Extra environment for the operator process, e.g. DOTNET_gcServer=0 to see what the GC mode costs.</summary>
+    public IReadOnlyDictionary<string, string> OperatorEnv { get; init; } = new Dictionary<string, string>();
 
     public static BenchOptions Parse(string[] args)
     {
@@ -45,6 +47,9 @@ public sealed record BenchOptions
                 "--operator-user" => o with { OperatorUser = Next() },
                 "--audit-log" => o with { AuditLog = Next() },
                 "--no-plot" => o with { Plot = false },
+                "--operator-env" => Next().Split('=', 2) is [var k, var v]
+                    ? o with { OperatorEnv = new Dictionary<string, string>(o.OperatorEnv) { [k] = v } }
+                    : throw new ArgumentException("--operator-env takes KEY=VALUE"),
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }

@@ -21,7 +21,7 @@ public sealed record BenchResult
 public sealed record MachineInfo(int Processors, double MemoryGiB, string Dotnet, string Kubernetes, string Cluster, string Note);
 
 public sealed record RunSettings(int Tenants, int Workers, bool Smoke, int LatencySamples, double IdleSeconds, double ResyncSeconds,
-    int CreateParallelism, string OperatorBuild);
+    int CreateParallelism, string OperatorBuild, IReadOnlyDictionary<string, string> OperatorEnv);
 
 /// <summary>Create (or write) → Ready for all tenants; Series is [seconds, ready count] on the measuring clock.</summary>
 public sealed record Throughput(int Tenants, double Seconds, double TenantsPerSecond, IReadOnlyList<double[]> Series);

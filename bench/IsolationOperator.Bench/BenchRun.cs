@@ -38,7 +38,7 @@ public sealed class BenchRun(BenchOptions o, BenchTarget target, IKubernetes adm
             q => q.Metadata.NamespaceProperty);
         await Task.WhenAll(tenantsReady.Synced, floorReady.Synced);
 
-        var op = await OperatorHost.StartAsync(o.OperatorDll, target.OperatorKubeconfig, settings, Path.Combine(_work, "operator.log"));
+        var op = await OperatorHost.StartAsync(o.OperatorDll, target.OperatorKubeconfig, settings, o.OperatorEnv, Path.Combine(_work, "operator.log"));
         try
         {
             // 1 + 6: create → Ready in segments; the operator's memory after each segment has settled.
@@ -96,7 +96,7 @@ public sealed class BenchRun(BenchOptions o, BenchTarget target, IKubernetes adm
             await op.DisposeAsync();
             settings["ResyncPeriod"] = o.Resync.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
             var restartAt = DateTimeOffset.UtcNow;
-            op = await OperatorHost.StartAsync(o.OperatorDll, target.OperatorKubeconfig, settings, Path.Combine(_work, "operator.log"));
+            op = await OperatorHost.StartAsync(o.OperatorDll, target.OperatorKubeconfig, settings, o.OperatorEnv, Path.Combine(_work, "operator.log"));
             var settledAt = await op.WaitQuietAsync(TimeSpan.FromSeconds(2), _phaseTimeout);
             var restartCpu = op.CpuMilliseconds();
             var restartAudit = Audit(restartAt, settledAt);
@@ -113,7 +113,7 @@ public sealed class BenchRun(BenchOptions o, BenchTarget target, IKubernetes adm
                 StartedAt = started,
                 Machine = machine with { Cluster = target.Description },
                 Settings = new RunSettings(o.Tenants, o.Workers, o.Smoke, o.LatencySamples, o.Idle.TotalSeconds, o.Resync.TotalSeconds,
-                    o.CreateParallelism, Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(o.OperatorDll))) ?? "?"),
+                    o.CreateParallelism, Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(o.OperatorDll))) ?? "?", o.OperatorEnv),
                 Operator = opThroughput,
                 Floor = floorThroughput,
                 Ratio = opThroughput.Seconds / floorThroughput.Seconds,

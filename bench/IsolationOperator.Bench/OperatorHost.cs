@@ -26,7 +26,8 @@ public sealed class OperatorHost : IAsyncDisposable
     public string LogPath { get; }
     public bool HasExited => _process.HasExited;
 
-    public static async Task<OperatorHost> StartAsync(string dll, string kubeconfig, IReadOnlyDictionary<string, string> settings, string logPath)
+    public static async Task<OperatorHost> StartAsync(string dll, string kubeconfig, IReadOnlyDictionary<string, string> settings,
+        IReadOnlyDictionary<string, string> env, string logPath)
     {
         var port = FreePort();
         // exec: the pid we measure is dotnet's own, and its output goes straight to a file (an unread pipe would block it).
@@ -40,6 +41,7 @@ public sealed class OperatorHost : IAsyncDisposable
         info.Environment["Operator__MetricsPort"] = port.ToString(CultureInfo.InvariantCulture);
         info.Environment["Operator__LeaderElection"] = "false";
         foreach (var (k, v) in settings) info.Environment[$"Operator__{k}"] = v;
+        foreach (var (k, v) in env) info.Environment[k] = v;
         var host = new OperatorHost(Process.Start(info)!, port, logPath);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (await host.MetricsAsync() is null)

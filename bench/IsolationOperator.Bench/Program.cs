@@ -10,7 +10,7 @@ try { options = BenchOptions.Parse(args); }
 catch (ArgumentException e)
 {
     await Console.Error.WriteLineAsync($"{e.Message}\nusage: --operator-dll <dll> [--tenants N] [--workers W] [--smoke] [--out DIR] " +
-        "[--latency-samples S] [--idle-seconds S] [--resync-seconds S] [--no-plot] " +
+        "[--latency-samples S] [--idle-seconds S] [--resync-seconds S] [--no-plot] [--operator-env KEY=VALUE]... " +
         "[--kubeconfig ADMIN --operator-kubeconfig K --operator-user U [--audit-log PATH]]");
     return 2;
 }

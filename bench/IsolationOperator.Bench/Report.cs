@@ -19,7 +19,7 @@ public static class Report
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"### {r.Settings.Tenants} tenants, {r.Settings.Workers} workers ({r.StartedAt:yyyy-MM-dd HH:mm} UTC)");
         s.AppendLine();
-        s.AppendLine(CultureInfo.InvariantCulture, $"{m.Processors} cores, {F(m.MemoryGiB, "0")} GiB, .NET SDK {m.Dotnet}, Kubernetes {m.Kubernetes}, {m.Cluster}; operator build {r.Settings.OperatorBuild}. {m.Note}");
+        s.AppendLine(CultureInfo.InvariantCulture, $"{m.Processors} cores, {F(m.MemoryGiB, "0")} GiB, .NET SDK {m.Dotnet}, Kubernetes {m.Kubernetes}, {m.Cluster}; operator build {r.Settings.OperatorBuild}{string.Concat(r.Settings.OperatorEnv.Select(e => $", {e.Key}={e.Value}"))}. {m.Note}");
         s.AppendLine();
         s.AppendLine("| measurement | value |");
         s.AppendLine("|---|---|");
