@@ -9,7 +9,7 @@ public sealed record BenchOptions
     public int LatencySamples { get; init; } = 50;
     public TimeSpan Idle { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>The restarted operator's Operator__ResyncPeriod: long enough for its start-up pass to finish first.</summary>
-    public TimeSpan Resync { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Resync { get; init; } = TimeSpan.FromSeconds(90);
     /// <summary>Concurrent DemoTenant creates: "as fast as the API takes them", not limited by the operator's W.</summary>
     public int CreateParallelism { get; init; } = 16;
     public string OutputDirectory { get; init; } = "bench/results";

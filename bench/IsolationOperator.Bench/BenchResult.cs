@@ -16,7 +16,15 @@ public sealed record BenchResult
     public required ResyncCost Resync { get; init; }
     public required RestartCost Restart { get; init; }
     public required IReadOnlyList<MemorySample> Memory { get; init; }
+    public required ProvisioningWork Provisioning { get; init; }
 }
+
+/// <summary>
+/// Where the operator's create→Ready time goes: reconciles and API requests per tenant while provisioning N (from
+/// /metrics and the audit log), against the floor's one request per object.
+/// </summary>
+public sealed record ProvisioningWork(double ReconcilesPerTenant, double? RequestsPerTenant,
+    IReadOnlyDictionary<string, int>? RequestsByVerb, int FloorRequestsPerTenant);
 
 public sealed record MachineInfo(int Processors, double MemoryGiB, string Dotnet, string Kubernetes, string Cluster, string Note);
 

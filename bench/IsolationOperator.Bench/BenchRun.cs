@@ -45,6 +45,7 @@ public sealed class BenchRun(BenchOptions o, BenchTarget target, IKubernetes adm
             await op.WaitQuietAsync(TimeSpan.FromSeconds(2), _phaseTimeout);
             memory.Add(new(0, await SettledRssAsync(op)));
             var created = 0;
+            var (provisionFrom, reconciles0) = (DateTimeOffset.UtcNow, (await op.MetricsAsync())!.Value.Reconciles);
             foreach (var cp in checkpoints)
             {
                 tenantsReady.Clock.Start();
@@ -57,6 +58,11 @@ public sealed class BenchRun(BenchOptions o, BenchTarget target, IKubernetes adm
                 Log($"operator: {cp} Ready after {tenantsReady.Series[^1].Seconds:0.0} s; RSS {memory[^1].RssMiB:0} MiB");
             }
             var operatorSeries = tenantsReady.Series;
+            var provisionAudit = Audit(provisionFrom, DateTimeOffset.UtcNow);
+            var provisioning = new ProvisioningWork(
+                Math.Round(((await op.MetricsAsync())!.Value.Reconciles - reconciles0) / o.Tenants, 2),
+                provisionAudit is null ? null : Math.Round((double)provisionAudit.NonWatch / o.Tenants, 2),
+                provisionAudit?.ByVerbAndResource, FloorWriter.Objects(_tenants.New(_tenants.Name("fl", 0))).Count);
 
             // 2: the floor, same segments and concurrency, in its own namespaces.
             var floor = new FloorWriter(admin, o.Workers);
@@ -97,7 +103,7 @@ public sealed class BenchRun(BenchOptions o, BenchTarget target, IKubernetes adm
             settings["ResyncPeriod"] = o.Resync.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
             var restartAt = DateTimeOffset.UtcNow;
             op = await OperatorHost.StartAsync(o.OperatorDll, target.OperatorKubeconfig, settings, o.OperatorEnv, Path.Combine(_work, "operator.log"));
-            var settledAt = await op.WaitQuietAsync(TimeSpan.FromSeconds(2), _phaseTimeout);
+            var settledAt = await op.WaitQuietAsync(TimeSpan.FromSeconds(2), _phaseTimeout, minReconciles: total);
             var restartCpu = op.CpuMilliseconds();
             var restartAudit = Audit(restartAt, settledAt);
             var restart = new RestartCost((settledAt - restartAt).TotalSeconds, restartCpu, restartAudit?.Writes, restartAudit?.Lists,
@@ -121,6 +127,7 @@ public sealed class BenchRun(BenchOptions o, BenchTarget target, IKubernetes adm
                 Idle = idle,
                 Resync = resync,
                 Restart = restart,
+                Provisioning = provisioning,
                 Memory = memory,
             };
         }

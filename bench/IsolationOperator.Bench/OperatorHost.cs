@@ -73,9 +73,10 @@ public sealed class OperatorHost : IAsyncDisposable
 
     /// <summary>
     /// Waits until the queue is empty and the reconcile count has not moved for <paramref name="quiet"/>; returns when
-    /// it last moved (or the queue last held work).
+    /// it last moved (or the queue last held work). <paramref name="minReconciles"/>: /metrics answers before the
+    /// caches have synced, when an empty queue does not yet mean "done".
     /// </summary>
-    public async Task<DateTimeOffset> WaitQuietAsync(TimeSpan quiet, TimeSpan timeout)
+    public async Task<DateTimeOffset> WaitQuietAsync(TimeSpan quiet, TimeSpan timeout, double minReconciles = 0)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         double last = -1;
@@ -83,7 +84,7 @@ public sealed class OperatorHost : IAsyncDisposable
         while (DateTimeOffset.UtcNow < deadline)
         {
             var m = await MetricsAsync();
-            if (m is { } v && (v.QueueDepth > 0 || v.Reconciles != last)) { last = v.Reconciles; since = DateTimeOffset.UtcNow; }
+            if (m is { } v && (v.QueueDepth > 0 || v.Reconciles != last || v.Reconciles < minReconciles)) { last = v.Reconciles; since = DateTimeOffset.UtcNow; }
             else if (m is not null && DateTimeOffset.UtcNow - since >= quiet) return since;
             await Task.Delay(250);
         }

@@ -26,6 +26,8 @@ public static class Report
         s.AppendLine(CultureInfo.InvariantCulture, $"| create → all Ready, operator | {F(r.Operator.Seconds, "0.0")} s ({F(r.Operator.TenantsPerSecond, "0.0")} tenants/s) |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| same objects applied directly (floor) | {F(r.Floor.Seconds, "0.0")} s ({F(r.Floor.TenantsPerSecond, "0.0")} tenants/s) |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| **ratio operator / floor** | **{F(r.Ratio)}** |");
+        var work = r.Provisioning;
+        s.AppendLine(CultureInfo.InvariantCulture, $"| work per tenant while provisioning, operator | {F(work.ReconcilesPerTenant)} reconciles, {(work.RequestsPerTenant is { } q ? F(q) : "n/a")} API requests (floor: {work.FloorRequestsPerTenant}) |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| one tenant apply → Ready, with {r.Latency.TenantsPresent} present ({r.Latency.Samples} samples) | p50 {F(r.Latency.P50Ms, "0")} ms, p99 {F(r.Latency.P99Ms, "0")} ms |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| idle {F(r.Idle.Seconds, "0")} s: writes / lists / gets (leases aside) | {N(r.Idle.Writes)} / {N(r.Idle.Lists)} / {N(r.Idle.Gets)} |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| idle CPU | {F(r.Idle.CpuPercentOfCore, "0.00")} % of a core |");
