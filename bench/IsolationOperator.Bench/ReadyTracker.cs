@@ -24,7 +24,7 @@ public sealed class ReadyTracker<T> : IAsyncDisposable where T : class, IKuberne
 
     public ReadyTracker(IKubernetes client, OwnedKind<T> kind, string selector, Func<T, bool> isReady, Func<T, string> key)
     {
-        _informer = new Informer<T>(client, kind, selector, NullLogger.Instance);
+        _informer = new Informer<T>(client, kind, new InformerOptions { LabelSelector = selector }, NullLogger.Instance);
         _isReady = isReady;
         _key = key;
         _informer.Changed += (_, now) => { if (now is not null && _isReady(now)) MarkReady(_key(now)); };

@@ -16,6 +16,8 @@ public sealed class TenantController
     private readonly ILogger _log;
     private volatile bool _synced;
     private ClusterCache? _cache;
+    private readonly object _warmGate = new();
+    private (ClusterCache Cache, Task Informers)? _warm;
     private DateTimeOffset _started;
 
     public TenantController(IKubernetes client, OperatorOptions options, TimeProvider time, ILoggerFactory logs)
@@ -46,9 +48,38 @@ public sealed class TenantController
         }
     }
 
+    /// <summary>
+    /// Fills the caches for the whole life of the process, leader or not (as controller-runtime's manager does): a
+    /// standby that takes over already holds the world and starts reconciling at once, instead of relisting it.
+    /// </summary>
+    public Task WarmAsync(CancellationToken lifetime) => StartCaches(lifetime).Informers;
+
+    private (ClusterCache Cache, Task Informers) StartCaches(CancellationToken lifetime)
+    {
+        lock (_warmGate)
+        {
+            if (_warm is { } warm) return warm;
+            var cache = new ClusterCache(_client, _options.TenantSelector, _logs, _options.WatchTimeout);
+            Task Run(IInformer i) => Task.Run(() => i.RunAsync(lifetime), CancellationToken.None);
+            var informers = Task.Run(async () =>
+            {
+                // Namespaces first: the other informers keep only objects in managed namespaces, so they need that list.
+                var first = new List<Task> { Run(cache.Namespaces), Run(cache.Tenants) };
+                try { await cache.Namespaces.Synced.WaitAsync(lifetime); }
+                catch (OperationCanceledException) { await Task.WhenAll(first); return; }
+                await Task.WhenAll([.. first, .. cache.InManagedNamespaces.Select(Run)]);
+            }, CancellationToken.None);
+            _warm = (cache, informers);
+            return _warm.Value;
+        }
+    }
+
     public async Task RunAsync(CancellationToken ct)
     {
-        var cache = new ClusterCache(_client, _options.TenantSelector, _logs, _options.WatchTimeout);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // Caches already warm (a standby that took over) stay the process's; otherwise they live as long as this run.
+        var ownsCaches = _warm is null;
+        var (cache, informers) = StartCaches(stop.Token);
         _started = _time.GetUtcNow();
         _cache = cache;
         OperatorMetrics.Observe(cache);
@@ -62,18 +93,12 @@ public sealed class TenantController
         var reconciler = new DemoTenantReconciler(_client, cache, events, _time,
             new ReconcilerSettings(_options.ExpiringWindow, _options.MaxClockSkew, _options.ToPlannerPolicy()), _logs.CreateLogger<DemoTenantReconciler>());
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        // Namespaces first: the other informers keep only objects in managed namespaces, so they need that list.
-        var informers = new List<Task> { Run(cache.Namespaces), Run(cache.Tenants) };
-        Task Run(IInformer i) => Task.Run(() => i.RunAsync(stop.Token), CancellationToken.None);
         try
         {
             using var syncDeadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
             syncDeadline.CancelAfter(_options.CacheSyncTimeout);
             try
             {
-                await cache.Namespaces.Synced.WaitAsync(syncDeadline.Token);
-                informers.AddRange(cache.InManagedNamespaces.Select(Run));
                 await Task.WhenAll(cache.All.Select(i => i.Synced)).WaitAsync(syncDeadline.Token);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -105,7 +130,11 @@ public sealed class TenantController
             OperatorMetrics.Forget(cache);
             _synced = false;
             await stop.CancelAsync();
-            await Task.WhenAll(informers).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (ownsCaches)
+            {
+                await informers.ContinueWith(_ => { }, TaskScheduler.Default);
+                lock (_warmGate) _warm = null;
+            }
         }
     }
 

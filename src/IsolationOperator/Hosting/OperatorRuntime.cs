@@ -44,5 +44,11 @@ public sealed class OperatorRuntime
     /// Returns when <paramref name="ct"/> is cancelled. Throws <see cref="LeadershipLostException"/> when the Lease is
     /// lost, and the controller's exception when it fails.
     /// </summary>
-    public Task RunAsync(CancellationToken ct) => _election is null ? _controller.RunAsync(ct) : _election.RunAsync(ct);
+    public Task RunAsync(CancellationToken ct)
+    {
+        if (_election is null) return _controller.RunAsync(ct);
+        // A standby keeps its caches warm, so a takeover reconciles at once.
+        _ = _controller.WarmAsync(ct);
+        return _election.RunAsync(ct);
+    }
 }
