@@ -40,6 +40,17 @@ public sealed class ResourceApplier
         meta.Annotations[VersionAnnotation] = _version;
     }
 
+    /// <summary>Whether the live object is what this desired one asks for: from the last look when neither side moved.</summary>
+    public bool Matches<T>(string kind, T desired, T? live) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        if (live is null) return false;
+        Stamp(desired.Metadata);
+        var key = $"{kind}/{desired.Metadata.NamespaceProperty}/{desired.Metadata.Name}";
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(KubernetesJson.Serialize(desired))));
+        return _lastApplied.TryGetValue(key, out var last) && last.Hash == hash && last.ResourceVersion == live.Metadata.ResourceVersion
+               || ObjectDiff.Compare(desired, live).Count == 0;
+    }
+
     /// <param name="driftOnly">True when the spec did not change since the last good reconcile: any difference is
     /// someone else's doing, and repeated corrections of one object are bounded by the drift guard.</param>
     public async Task<ApplyOutcome> ApplyAsync<T>(OwnedKind<T> kind, Informer<T> cache, T desired, CancellationToken ct, bool driftOnly = false)
@@ -55,10 +66,16 @@ public sealed class ResourceApplier
         IReadOnlyList<string> diffs = [];
         if (live is not null)
         {
-            diffs = ObjectDiff.Compare(desired, live);
-            if (diffs.Count == 0) return new ApplyOutcome(ApplyAction.Unchanged, kind.Kind, meta.Name, []);
+            // Neither side changed since the last look (same desired hash, same live resourceVersion): no diff needed.
+            // This keeps a no-op resync cheap; the full comparison runs only when something moved.
             if (_lastApplied.TryGetValue(key, out var last) && last.Hash == hash && last.ResourceVersion == live.Metadata.ResourceVersion)
                 return new ApplyOutcome(ApplyAction.Unchanged, kind.Kind, meta.Name, []);
+            diffs = ObjectDiff.Compare(desired, live);
+            if (diffs.Count == 0)
+            {
+                _lastApplied[key] = (hash, live.Metadata.ResourceVersion);
+                return new ApplyOutcome(ApplyAction.Unchanged, kind.Kind, meta.Name, []);
+            }
         }
         var byUpgrade = live is not null && (live.Metadata.Annotations is not { } a || !a.TryGetValue(VersionAnnotation, out var v) || v != _version);
         var guarded = live is not null && driftOnly && !byUpgrade && _guard is not null;

@@ -43,7 +43,7 @@ public sealed class DemoTenantReconciler
         _namespaces = new TenantNamespaces(client, cache.Namespaces, _applier);
         _provisioner = new TenantProvisioner(cache, _applier, _namespaces, new GeneratedSecrets(client, cache.Secrets, status));
         _workloads = new WorkloadSuspension(client);
-        _status = new TenantStatusSteps(status, events, new TenantConditions(cache), new ChangeEvents(events, log), settings);
+        _status = new TenantStatusSteps(status, events, new TenantConditions(cache, _applier), new ChangeEvents(events, log), settings);
     }
 
     public async Task<ReconcileResult> ReconcileAsync(string name, CancellationToken ct)

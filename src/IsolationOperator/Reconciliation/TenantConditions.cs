@@ -7,7 +7,7 @@ using k8s.Models;
 namespace IsolationOperator.Reconciliation;
 
 /// <summary>The conditions of a provisioned tenant, read from what the caches observe now.</summary>
-public sealed class TenantConditions(ClusterCache cache)
+public sealed class TenantConditions(ClusterCache cache, ResourceApplier applier)
 {
     public List<V1Condition> Provisioned(DemoTenant tenant, TenantPlan plan, IReadOnlyList<string> secretsNotOwned, IReadOnlyList<ApplyOutcome> heldOff)
     {
@@ -16,10 +16,10 @@ public sealed class TenantConditions(ClusterCache cache)
         var desiredPolicies = NetworkPolicyBuilder.Build(plan);
         var policies = desiredPolicies.Select(p => p.Metadata.Name).ToList();
         // Claimed from what the watch shows now, not from what was written: a policy deleted meanwhile is not "isolated".
-        var unseen = desiredPolicies.Where(p => cache.NetworkPolicies.Get(plan.Namespace, p.Metadata.Name) is not { } live || ObjectDiff.Compare(p, live).Count > 0)
+        var unseen = desiredPolicies.Where(p => !applier.Matches("NetworkPolicy", p, cache.NetworkPolicies.Get(plan.Namespace, p.Metadata.Name)))
             .Select(p => p.Metadata.Name).ToList();
         var alteredBindings = RbacBuilder.BuildBindings(plan)
-            .Where(b => cache.RoleBindings.Get(plan.Namespace, b.Metadata.Name) is { } live && ObjectDiff.Compare(b, live).Count > 0)
+            .Where(b => cache.RoleBindings.Get(plan.Namespace, b.Metadata.Name) is { } live && !applier.Matches("RoleBinding", b, live))
             .Select(b => b.Metadata.Name).ToList();
         var quota = cache.ResourceQuotas.Get(plan.Namespace, QuotaBuilder.QuotaName);
         var quotaActive = quota?.Status?.Hard is { } hard && plan.Quota.Keys.All(hard.ContainsKey);
