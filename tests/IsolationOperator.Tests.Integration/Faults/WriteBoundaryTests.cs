@@ -168,4 +168,60 @@ public sealed class WriteBoundaryTests(ControlPlaneFixture fixture) : IClassFixt
             (await Tenants.GetAsync(Admin, name))?.Status?.Suspension is null && (await Admin.AppsV1.ReadNamespacedDeploymentAsync("web", ns)).Spec.Replicas == 3);
         await Tenants.DeleteAsync(Admin, name);
     }
+
+    [LocalPlaneFact]
+    public async Task Killed_after_the_first_write_of_a_resume_a_restart_restores_every_workload_and_clears_the_record()
+    {
+        var runId = UniqueName.For("res");
+        var tenant = Own(runId, Tenants.New(UniqueName.For("res")));
+        var ns = tenant.Spec.Namespace!;
+        var name = tenant.Metadata.Name;
+        // The resume's first write is the scale-up of the first workload; the record is cleared only at the end.
+        var cut = new CutOffAfter((r, body) => r.Method == HttpMethod.Patch &&
+            r.RequestUri!.AbsolutePath.StartsWith($"/apis/apps/v1/namespaces/{ns}/", StringComparison.Ordinal) && body?.Contains("\"replicas\":0") == false);
+        await using (var first = await OperatorUnderTest.StartAsync(fixture.Plane, runId, handlers: cut))
+        {
+            await Tenants.CreateAsync(Admin, tenant);
+            await Tenants.WaitForPhaseAsync(Admin, name, Phases.Ready);
+            await Admin.AppsV1.CreateNamespacedDeploymentAsync(Operator.Workloads.Deployment("web", 3), ns);
+            await Admin.AppsV1.CreateNamespacedStatefulSetAsync(Operator.Workloads.StatefulSet("db", 2), ns);
+            await Tenants.PatchSpecAsync(Admin, name, new { suspended = true });
+            await Eventually.HoldsAsync("suspended", async () => (await Tenants.GetAsync(Admin, name))?.Status?.Suspension?.Stopped == true);
+            await Tenants.PatchSpecAsync(Admin, name, new { suspended = false });
+            await cut.Cut.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        (await Tenants.GetAsync(Admin, name))!.Status!.Suspension.Should().NotBeNull("cut off before the record was cleared");
+
+        await using var second = await OperatorUnderTest.StartAsync(fixture.Plane, runId);
+        await Eventually.HoldsAsync("resumed", async () =>
+            (await Tenants.GetAsync(Admin, name))?.Status?.Suspension is null
+            && (await Admin.AppsV1.ReadNamespacedDeploymentAsync("web", ns)).Spec.Replicas == 3
+            && (await Admin.AppsV1.ReadNamespacedStatefulSetAsync("db", ns)).Spec.Replicas == 2);
+        var events = await Tenants.EventsAsync(Admin, name);
+        events.Count(e => e.Reason == "Resumed").Should().Be(1, "the resume is reported once, by the pass that completed it");
+        await Tenants.DeleteAsync(Admin, name);
+    }
+
+    [LocalPlaneFact]
+    public async Task Killed_right_after_deleting_the_namespace_of_a_deleted_tenant_a_restart_finalises_only_once_it_is_gone()
+    {
+        var runId = UniqueName.For("fin");
+        var tenant = Own(runId, Tenants.New(UniqueName.For("fin"), s => s.Access = [new AccessEntry { Kind = "Group", Name = "g", Role = "edit" }]));
+        var ns = tenant.Spec.Namespace!;
+        var name = tenant.Metadata.Name;
+        var cut = new CutOffAfter((r, _) => r.Method == HttpMethod.Delete && r.RequestUri!.AbsolutePath == $"/api/v1/namespaces/{ns}");
+        await using (var first = await OperatorUnderTest.StartAsync(fixture.Plane, runId, handlers: cut))
+        {
+            await Tenants.CreateAsync(Admin, tenant);
+            await Tenants.WaitForPhaseAsync(Admin, name, Phases.Ready);
+            await Tenants.DeleteAsync(Admin, name);
+            await cut.Cut.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        (await Tenants.GetAsync(Admin, name)).Should().NotBeNull("the finalizer holds the DemoTenant");
+        (await Admin.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns)).Items.Should().BeEmpty("access went before the namespace delete");
+
+        await using var second = await OperatorUnderTest.StartAsync(fixture.Plane, runId);
+        await Eventually.HoldsAsync("DemoTenant gone", async () => await Tenants.GetAsync(Admin, name) is null, TimeSpan.FromSeconds(60));
+        (await Admin.CoreV1.ListNamespaceAsync(fieldSelector: $"metadata.name={ns}")).Items.Should().BeEmpty("the finalizer goes only once the namespace is gone");
+    }
 }
