@@ -67,6 +67,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
     /// <summary>Records what a write returned, so the next reconcile sees it before the watch event arrives.</summary>
     public void Upsert(T obj)
     {
+        Normalise(obj);
         if (!Admit(obj)) return;
         _store.Put(obj);
     }
@@ -220,7 +221,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
 
     private void Normalise(T obj)
     {
-        // Lists carry no apiVersion/kind on their items; fill them so cached objects compare like watched ones.
+        // List items and write responses may carry no apiVersion/kind; fill them so every cached object compares alike.
         obj.ApiVersion ??= _kind.ApiVersion;
         obj.Kind ??= _kind.Kind;
     }

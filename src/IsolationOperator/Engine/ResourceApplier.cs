@@ -45,8 +45,8 @@ public sealed class ResourceApplier
     {
         if (live is null) return false;
         Stamp(desired.Metadata);
-        var key = $"{kind}/{desired.Metadata.NamespaceProperty}/{desired.Metadata.Name}";
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(KubernetesJson.Serialize(desired))));
+        var key = Key(kind, desired.Metadata);
+        var hash = Hash(KubernetesJson.Serialize(desired));
         return _lastApplied.TryGetValue(key, out var last) && last.Hash == hash && last.ResourceVersion == live.Metadata.ResourceVersion
                || ObjectDiff.Compare(desired, live).Count == 0;
     }
@@ -58,10 +58,10 @@ public sealed class ResourceApplier
     {
         var meta = desired.Metadata;
         Stamp(meta);
-        var key = $"{kind.Kind}/{meta.NamespaceProperty}/{meta.Name}";
+        var key = Key(kind.Kind, meta);
         var live = cache.Get(meta.NamespaceProperty, meta.Name);
         var body = KubernetesJson.Serialize(desired);
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
+        var hash = Hash(body);
 
         IReadOnlyList<string> diffs = [];
         if (live is not null)
@@ -94,8 +94,6 @@ public sealed class ResourceApplier
             OperatorMetrics.Writes.WithLabels(kind.Kind, "update").Inc();
         }
         _lastApplied[key] = (hash, result.Metadata.ResourceVersion);
-        result.ApiVersion ??= kind.ApiVersion;
-        result.Kind ??= kind.Kind;
         cache.Upsert(result);
         return new ApplyOutcome(live is null ? ApplyAction.Created : ApplyAction.Updated, kind.Kind, meta.Name, diffs)
         {
@@ -103,6 +101,10 @@ public sealed class ResourceApplier
             ByUpgrade = byUpgrade,
         };
     }
+
+    private static string Key(string kind, V1ObjectMeta meta) => $"{kind}/{meta.NamespaceProperty}/{meta.Name}";
+
+    private static string Hash(string body) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
 
     /// <summary>Field managers other than ours that own part of the object itself (status writers aside).</summary>
     private static IReadOnlyList<string> Competitors<T>(T written) where T : IKubernetesObject<V1ObjectMeta> =>
@@ -122,7 +124,7 @@ public sealed class ResourceApplier
         {
         }
         cache.Remove(live.Metadata.NamespaceProperty, live.Metadata.Name);
-        _lastApplied.TryRemove($"{kind.Kind}/{live.Metadata.NamespaceProperty}/{live.Metadata.Name}", out _);
+        _lastApplied.TryRemove(Key(kind.Kind, live.Metadata), out _);
         return new ApplyOutcome(ApplyAction.Deleted, kind.Kind, live.Metadata.Name, []);
     }
 

@@ -122,7 +122,8 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
         var liveKeys = (live.Data?.Keys ?? []).Order(StringComparer.Ordinal).ToList();
         desired.Data = null;
         var diffs = ObjectDiff.Compare(desired, new V1Secret { Metadata = live.Metadata, Type = live.Type }).ToList();
-        if (desired.Metadata.Annotations.TryGetValue(SecretBuilder.GeneratedAtAnnotation, out var at) && SecretBuilder.GeneratedAt(live) is not null)
+        // The cached values are empty, so Build stamps "generated now": only a live Secret without a stamp differs there.
+        if (SecretBuilder.GeneratedAt(live) is not null)
             diffs.Remove($"metadata.annotations.{SecretBuilder.GeneratedAtAnnotation}");
         if (!keys.SequenceEqual(liveKeys)) diffs.Add("data (keys)");
         return diffs;
@@ -141,7 +142,7 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
 
     private async Task<V1Secret?> ReadAsync(string ns, string name, CancellationToken ct)
     {
-        try { return Normalise(await OwnedKinds.Secrets.Read(client, name, ns, ct)); }
+        try { return await OwnedKinds.Secrets.Read(client, name, ns, ct); }
         catch (Exception e) when (ApiErrors.IsNotFound(e, "secrets")) { return null; }
     }
 
@@ -150,8 +151,8 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
     {
         try
         {
-            var created = Normalise(await client.CoreV1.CreateNamespacedSecretAsync(secret, secret.Metadata.NamespaceProperty,
-                fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct));
+            var created = await client.CoreV1.CreateNamespacedSecretAsync(secret, secret.Metadata.NamespaceProperty,
+                fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct);
             OperatorMetrics.Writes.WithLabels("Secret", "create").Inc();
             cache.Upsert(created);
             return created;
@@ -165,17 +166,11 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
         desired.Metadata.ResourceVersion = live.Metadata.ResourceVersion;
         foreach (var (k, v) in live.Metadata.Labels ?? new Dictionary<string, string>()) desired.Metadata.Labels.TryAdd(k, v);
         foreach (var (k, v) in live.Metadata.Annotations ?? new Dictionary<string, string>()) desired.Metadata.Annotations.TryAdd(k, v);
-        var replaced = Normalise(await client.CoreV1.ReplaceNamespacedSecretAsync(desired, desired.Metadata.Name, desired.Metadata.NamespaceProperty,
-            fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct));
+        var replaced = await client.CoreV1.ReplaceNamespacedSecretAsync(desired, desired.Metadata.Name, desired.Metadata.NamespaceProperty,
+            fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct);
         OperatorMetrics.Writes.WithLabels("Secret", "update").Inc();
         cache.Upsert(replaced);
         return replaced;
     }
 
-    private static V1Secret Normalise(V1Secret s)
-    {
-        s.ApiVersion ??= "v1";
-        s.Kind ??= "Secret";
-        return s;
-    }
 }

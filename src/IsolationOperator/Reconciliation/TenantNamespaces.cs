@@ -42,8 +42,6 @@ public sealed class TenantNamespaces(IKubernetes client, Informer<V1Namespace> c
         try
         {
             var live = await OwnedKinds.Namespaces.Read(client, ns.Metadata.Name, null, ct);
-            live.ApiVersion ??= "v1";
-            live.Kind ??= "Namespace";
             cache.Upsert(live);
         }
         catch (Exception e) when (ApiErrors.IsNotFound(e, OwnedKinds.Namespaces.Resource)) { cache.Remove(null, ns.Metadata.Name); }
@@ -60,8 +58,6 @@ public sealed class TenantNamespaces(IKubernetes client, Informer<V1Namespace> c
         {
             var created = await client.CoreV1.CreateNamespaceAsync(desired, fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct);
             OperatorMetrics.Writes.WithLabels("Namespace", "create").Inc();
-            created.ApiVersion ??= "v1";
-            created.Kind ??= "Namespace";
             cache.Upsert(created);
             return new ApplyOutcome(ApplyAction.Created, "Namespace", name, []);
         }
@@ -70,8 +66,6 @@ public sealed class TenantNamespaces(IKubernetes client, Informer<V1Namespace> c
             // Unlabelled (not in the cache), or labelled a moment ago by a competing create: read and judge.
             var live = await OwnedKinds.Namespaces.Read(client, name, null, ct);
             if (!NamespaceOwnership.IsOwnedBy(live, tenant)) throw new NamespaceTakenException(name);
-            live.ApiVersion ??= "v1";
-            live.Kind ??= "Namespace";
             cache.Upsert(live);
             return await applier.ApplyAsync(OwnedKinds.Namespaces, cache, desired, ct);
         }
