@@ -22,17 +22,17 @@ public sealed class ClusterCache
         {
             LabelSelector = selector,
             Keep = meta => meta.NamespaceProperty is not { } ns || IsManagedNamespace(ns),
-            Trim = o => { StripManagedFields(o); trim?.Invoke(o); },
+            Trim = o => { StripManagedFields(o); ShareStrings(o); trim?.Invoke(o); },
             WatchTimeout = timeout,
         };
         Tenants = new(client, OwnedKinds.DemoTenants, new InformerOptions { LabelSelector = tenantSelector, WatchTimeout = timeout }, log);
-        Namespaces = new(client, OwnedKinds.Namespaces, new InformerOptions { LabelSelector = TenantLabels.ManagedSelector, Trim = StripManagedFields, WatchTimeout = timeout }, log);
+        Namespaces = new(client, OwnedKinds.Namespaces, new InformerOptions { LabelSelector = TenantLabels.ManagedSelector, Trim = o => { StripManagedFields(o); ShareStrings(o); }, WatchTimeout = timeout }, log);
         NetworkPolicies = new(client, OwnedKinds.NetworkPolicies, Owned(), log);
         ResourceQuotas = new(client, OwnedKinds.ResourceQuotas, Owned(), log);
         LimitRanges = new(client, OwnedKinds.LimitRanges, Owned(), log);
         ServiceAccounts = new(client, OwnedKinds.ServiceAccounts, Owned(), log);
         Secrets = new(client, OwnedKinds.Secrets, Owned(StripSecretValues), log);
-        Roles = new(client, OwnedKinds.Roles, Owned(), log);
+        Roles = new(client, OwnedKinds.Roles, Owned(o => { if (o is V1Role r) CachedStrings.ShareRules(r); }), log);
         // All RoleBindings in managed namespaces, not only ours: one someone else made there is reported (never deleted).
         RoleBindings = new(client, OwnedKinds.RoleBindings, Owned(selector: null), log);
     }
@@ -79,6 +79,11 @@ public sealed class ClusterCache
     private static void StripManagedFields(object o)
     {
         if (o is IMetadata<V1ObjectMeta> m) m.Metadata.ManagedFields = null;
+    }
+
+    private static void ShareStrings(object o)
+    {
+        if (o is IMetadata<V1ObjectMeta> m) CachedStrings.ShareMetadata(m.Metadata);
     }
 
     /// <summary>Key names stay (a missing key is visible); values never stay in memory: a tenant's 1 MiB Secret costs bytes.</summary>
