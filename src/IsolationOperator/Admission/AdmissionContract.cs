@@ -36,11 +36,36 @@ public sealed record AdmissionVerdict(bool Allowed, string? Message = null, int 
     public static AdmissionVerdict Mutate(IReadOnlyList<JsonPatchOperation> patch) => new(true, Patch: patch);
 }
 
-/// <summary>A webhook endpoint's logic: one per path the API server calls.</summary>
+/// <summary>Which requests the API server sends to a webhook.</summary>
+public enum WebhookScope
+{
+    /// <summary>DemoTenants (cluster-scoped), narrowed by the operator's tenant label selector when it has one.</summary>
+    DemoTenants,
+    /// <summary>Namespaced objects in namespaces the operator manages only (namespaceSelector), never cluster-wide.</summary>
+    ManagedNamespaces,
+}
+
+/// <summary>One resource a webhook is called for: API group ("" for core), version, plural resource.</summary>
+public sealed record WebhookResource(string Group, string Version, string Resource);
+
+/// <summary>
+/// A webhook endpoint's logic: one per path the API server calls. The paths are fixed (the chart names them too):
+/// /validate-demotenant, /mutate-demotenant, /validate-demotenant-policy, /validate-tenant-workloads, /mutate-tenant-pods.
+/// </summary>
 public interface IAdmissionReviewer
 {
     /// <summary>The URL path this reviewer is served on, e.g. "/validate-demotenant".</summary>
     string Path { get; }
+
+    /// <summary>True for a mutating webhook (its verdicts may carry a patch), false for a validating one.</summary>
+    bool Mutating { get; }
+
+    WebhookScope Scope { get; }
+
+    IReadOnlyList<WebhookResource> Resources { get; }
+
+    /// <summary>CREATE, UPDATE, DELETE as the webhook registration lists them.</summary>
+    IReadOnlyList<string> Operations { get; }
 
     Task<AdmissionVerdict> ReviewAsync(AdmissionCall call, CancellationToken cancellationToken);
 }
