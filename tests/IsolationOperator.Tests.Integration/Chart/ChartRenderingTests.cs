@@ -60,7 +60,7 @@ public sealed class ChartRenderingTests
             deployment.Spec.Replicas.Should().Be(3);
             var container = deployment.Spec.Template.Spec.Containers.Should().ContainSingle().Subject;
             container.Resources.Limits["memory"].ToString().Should().Be("512Mi");
-            container.Resources.Requests["memory"].ToString().Should().Be("192Mi", "values merge with the defaults");
+            container.Resources.Requests["memory"].ToString().Should().Be("256Mi", "values merge with the defaults");
             Env(deployment).Should().Contain("Operator__TenantSelector", "shard=a")
                 .And.Contain("Operator__MaxClockSkew", "00:01:00").And.Contain("Operator__NamespacePrefix", "demo-")
                 .And.Contain("Operator__ReservedNamespaces__0", "payments").And.Contain("Operator__ReservedNamespaces__1", "crm")

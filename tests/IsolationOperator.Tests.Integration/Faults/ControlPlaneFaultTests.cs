@@ -27,6 +27,7 @@ public sealed class ControlPlaneFaultTests : IAsyncLifetime
     [InlineData(9, 10)]
     [InlineData(15, 10)]
     [InlineData(9, 60)]
+    [InlineData(15, 60)]
     public async Task After_an_api_server_restart_drift_is_repaired_without_relists_or_new_secrets(int signal, int downSeconds)
     {
         await using var op = await OperatorUnderTest.StartAsync(_plane, UniqueName.For("restart"));
