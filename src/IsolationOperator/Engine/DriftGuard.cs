@@ -39,7 +39,9 @@ public sealed class DriftGuard(TimeProvider time, int tolerated = 3, TimeSpan? w
             if (s.Corrections.Count == 0 && now - s.HeldUntil > _window) s.Rounds = 0; // a quiet window ends the fight
             s.Corrections.Add(now);
             if (competitors.Count > 0) s.Competitors = competitors;
-            if (s.Corrections.Count <= tolerated) return null;
+            // A few corrections are tolerated only at the start of a fight: once it has backed off, drift right after the
+            // hold means the other writer is still there, so the next hold starts at once (and is twice as long).
+            if (s.Rounds == 0 && s.Corrections.Count <= tolerated) return null;
             var backoff = TimeSpan.FromTicks(Math.Min(_max.Ticks, _first.Ticks * (1L << Math.Min(s.Rounds, 20))));
             s.Rounds++;
             s.HeldUntil = now + backoff;

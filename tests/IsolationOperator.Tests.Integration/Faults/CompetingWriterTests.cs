@@ -25,7 +25,7 @@ public sealed class CompetingWriterTests(ControlPlaneFixture fixture) : IClassFi
         var rival = fixture.Plane.ClientFor("quota-fiddler", "system:masters");
         var since = DateTimeOffset.UtcNow;
 
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var fighting = Task.Run(async () =>
         {
             var patch = new V1Patch(JsonSerializer.Serialize(new { spec = new { hard = new Dictionary<string, string> { ["count/configmaps"] = "999" } } }), V1Patch.PatchType.MergePatch);
@@ -52,15 +52,16 @@ public sealed class CompetingWriterTests(ControlPlaneFixture fixture) : IClassFi
 
         var quotaWrites = AuditLog.Writes(fixture.Plane.AuditLogPath!, _operator.User, since)
             .Count(r => r.Resource == "resourcequotas" && r.Namespace == ns);
-        // Each correction is an apply and a replace; without the backoff 60 rounds would have cost ~120 writes.
-        quotaWrites.Should().BeLessThanOrEqualTo(12, "the rival's 60 rounds met a few corrections and then a backoff");
+        // Each correction is an apply and a replace; without the backoff 240 rounds would have cost ~480 writes. With it:
+        // three corrections, then one after 30 s, 60 s (doubling) - at most six rounds in two minutes.
+        quotaWrites.Should().BeLessThanOrEqualTo(14, "the rival's 240 rounds met a few corrections and then a backoff");
         var drift = (await Tenants.EventsAsync(Admin, tenant.Metadata.Name)).Where(e => e.Reason == "DriftCorrected").ToList();
         drift.Count.Should().BeLessThanOrEqualTo(2, "repeats are counted on one event");
         drift.Should().Contain(e => e.Series != null && e.Series.Count >= 2);
 
         // When the rival is gone, the operator corrects the object once its backoff ends, and the condition clears.
         await Eventually.HoldsAsync("contest over", async () =>
-            await Tenants.GetAsync(Admin, tenant.Metadata.Name) is { } t && Tenants.Condition(t, ConditionTypes.Uncontested)?.Status == "True", TimeSpan.FromSeconds(90));
+            await Tenants.GetAsync(Admin, tenant.Metadata.Name) is { } t && Tenants.Condition(t, ConditionTypes.Uncontested)?.Status == "True", TimeSpan.FromSeconds(150));
         (await Admin.CoreV1.ReadNamespacedResourceQuotaAsync("tenant-quota", ns)).Spec.Hard.Should().NotContainKey("count/configmaps");
     }
 
