@@ -21,8 +21,11 @@ public enum CertificateAction
 /// </summary>
 public static class WebhookCertificates
 {
-    /// <summary>Certificates start this long before "now", so a node whose clock is a little behind accepts them.</summary>
-    public static readonly TimeSpan Backdate = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// Certificates start a little before "now", so a node whose clock is a little behind accepts them: a tenth of
+    /// the lifetime, at most a minute (a short test lifetime must not be mostly in the past).
+    /// </summary>
+    public static TimeSpan Backdate(TimeSpan lifetime) => TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, lifetime.Ticks / 10));
 
     public static CertificateAction Decide(CertificateBundle? stored, DateTimeOffset now, IReadOnlyCollection<string> requiredNames)
     {
@@ -62,7 +65,7 @@ public static class WebhookCertificates
         req.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         req.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(req.PublicKey, false));
-        using var ca = req.CreateSelfSigned(now - Backdate, now + caLifetime);
+        using var ca = req.CreateSelfSigned(now - Backdate(caLifetime), now + caLifetime);
         var caPem = ca.ExportCertificatePem();
         var caKeyPem = key.ExportPkcs8PrivateKeyPem();
         var (cert, certKey) = Serving(ca, now, servingLifetime, names);
@@ -100,7 +103,7 @@ public static class WebhookCertificates
         if (notAfter > ca.NotAfter.ToUniversalTime()) notAfter = ca.NotAfter.ToUniversalTime();
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7f; // positive
-        using var cert = req.Create(ca, now - Backdate, notAfter, serial);
+        using var cert = req.Create(ca, now - Backdate(lifetime), notAfter, serial);
         return (cert.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     }
 

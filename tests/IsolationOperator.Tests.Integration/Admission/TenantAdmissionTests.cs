@@ -126,7 +126,7 @@ public sealed class TenantAdmissionTests(ControlPlaneFixture fixture) : IClassFi
         var alice = fixture.Plane.ClientFor("alice@vendor.example", "system:masters", "se-team");
         var bob = fixture.Plane.ClientFor("bob@vendor.example", "system:masters", "se-team");
         var name = UniqueName.For("who");
-        await Tenants.CreateAsync(alice, _operator.Own(Tenants.New(name, s => s.Ttl = "1h")));
+        await Tenants.CreateAsync(alice, _operator.Own(Tenants.New(name, s => s.Ttl = "48h")));
         try
         {
             var created = await Tenants.WaitForPhaseAsync(Admin, name, Phases.Ready);
@@ -135,9 +135,11 @@ public sealed class TenantAdmissionTests(ControlPlaneFixture fixture) : IClassFi
             created.Status!.RequestedBy!.User.Should().Be("alice@vendor.example");
             created.Status.LastChangedBy!.User.Should().Be("alice@vendor.example");
 
-            await Tenants.PatchSpecAsync(bob, name, new { ttl = "2h" });
+            await Tenants.PatchSpecAsync(bob, name, new { ttl = "72h" });
+            DemoTenant? last = null;
             var extended = await Eventually.GetAsync("lastChangedBy is bob", async () =>
-                await Tenants.GetAsync(Admin, name) is { Status.LastChangedBy.User: "bob@vendor.example", Status.ExtendedBy: not null } t ? t : null);
+                (last = await Tenants.GetAsync(Admin, name)) is { Status.LastChangedBy.User: "bob@vendor.example", Status.ExtendedBy: not null } t ? t : null)
+                .ContinueWith(t => t.IsFaulted ? throw new TimeoutException(KubernetesJson.Serialize(last), t.Exception) : t.Result, TaskScheduler.Default);
             extended.Status!.RequestedBy!.User.Should().Be("alice@vendor.example");
             extended.Status.ExtendedBy.Should().Be("bob@vendor.example");
             await Eventually.HoldsAsync("an Extended event naming bob", async () =>
@@ -175,7 +177,7 @@ public sealed class TenantAdmissionTests(ControlPlaneFixture fixture) : IClassFi
     public async Task Tenants_of_other_operators_are_not_sent_to_this_webhook()
     {
         var name = UniqueName.For("other");
-        var other = Tenants.New(name, s => s.Network = new() { EgressCIDRs = ["not-a-cidr"] });
+        var other = Tenants.New(name, s => s.Quota = new Dictionary<string, IntOrString> { ["gpus"] = "2" });
         other.Metadata.Labels = new Dictionary<string, string> { [OperatorUnderTest.RunLabel] = UniqueName.For("nobody") };
         await Tenants.CreateAsync(Admin, other); // the reconciler of that (absent) operator would judge it, not this webhook
         try { (await Tenants.GetAsync(Admin, name))!.Metadata.Annotations.Should().BeNull(); }
