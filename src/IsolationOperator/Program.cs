@@ -25,6 +25,7 @@ try
     {
         options.ToPlannerPolicy();
         if (options.LeaderElection) options.ToLeaseTimings();
+        options.Webhook.Validate();
     }
     catch (InvalidOperationException e)
     {

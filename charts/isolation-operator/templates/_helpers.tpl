@@ -61,3 +61,34 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   name: {{ include "isolation-operator.serviceAccountName" . }}
   namespace: {{ .Release.Namespace }}
 {{- end }}
+
+{{/* cert-manager's CA injector writes caBundle from the Certificate's secret. */}}
+{{- define "isolation-operator.webhookAnnotations" -}}
+{{- if .Values.webhook.certManager.enabled }}
+annotations:
+  cert-manager.io/inject-ca-from: {{ .Release.Namespace }}/{{ include "isolation-operator.fullname" . }}-webhook
+{{- end }}
+{{- end }}
+
+{{/* What every webhook shares: the Service or a base URL, caBundle, timeouts, fail closed. */}}
+{{- define "isolation-operator.webhookCommon" -}}
+{{- $v := .root.Values.webhook -}}
+admissionReviewVersions: [v1]
+sideEffects: None
+matchPolicy: Equivalent
+failurePolicy: {{ $v.failurePolicy }}
+timeoutSeconds: {{ $v.timeoutSeconds }}
+clientConfig:
+  {{- if $v.url }}
+  url: {{ printf "%s%s" (trimSuffix "/" $v.url) .path | quote }}
+  {{- else }}
+  service:
+    name: {{ .fullname }}-webhook
+    namespace: {{ .root.Release.Namespace }}
+    port: 443
+    path: {{ .path }}
+  {{- end }}
+  {{- if .caBundle }}
+  caBundle: {{ .caBundle }}
+  {{- end }}
+{{- end }}

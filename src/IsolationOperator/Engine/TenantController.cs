@@ -29,6 +29,9 @@ public sealed class TenantController
         _log = logs.CreateLogger<TenantController>();
     }
 
+    /// <summary>The informer caches while they run (warm on a standby too), else null: the admission webhooks read them.</summary>
+    public ClusterCache? Cache { get { lock (_warmGate) return _warm?.Cache; } }
+
     /// <summary>True once every cache holds a full list: before that, a reconcile could mistake "not cached" for "absent".</summary>
     public bool Synced => _synced;
 
@@ -91,7 +94,7 @@ public sealed class TenantController
         cache.Tenants.Undecodable += name => _ = events.RecordAsync(new Api.V1Alpha1.DemoTenant { Metadata = new k8s.Models.V1ObjectMeta { Name = name } },
             EventRecorder.Warning, "Unreadable", "Read", $"DemoTenant {name} has a field the operator cannot read (e.g. a date-time not in RFC 3339 form); it is skipped until the field is fixed.", CancellationToken.None);
         var reconciler = new DemoTenantReconciler(_client, cache, events, _time,
-            new ReconcilerSettings(_options.ExpiringWindow, _options.MaxClockSkew, _options.ToPlannerPolicy()), _logs.CreateLogger<DemoTenantReconciler>());
+            new ReconcilerSettings(_options.ExpiringWindow, _options.MaxClockSkew, _options.ToPlannerPolicy(), _options.Webhook.Enabled), _logs.CreateLogger<DemoTenantReconciler>());
 
         try
         {

@@ -1,3 +1,4 @@
+using IsolationOperator.Admission;
 using IsolationOperator.Desired;
 using IsolationOperator.Engine;
 
@@ -40,6 +41,9 @@ public sealed class OperatorOptions
     public List<string> AllowedSystemSubjects { get; set; } = [];
     /// <summary>This replica's name in leases and events, taken as it is; default the pod name (or hostname) plus a random suffix.</summary>
     public string? Identity { get; set; }
+
+    /// <summary>The admission webhooks (Operator__Webhook__Enabled, __Port, __Host, ...): see <see cref="WebhookOptions"/>.</summary>
+    public WebhookOptions Webhook { get; set; } = new();
 
     private string? _effectiveIdentity;
 

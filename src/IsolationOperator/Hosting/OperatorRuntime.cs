@@ -1,3 +1,4 @@
+using IsolationOperator.Admission;
 using IsolationOperator.Engine;
 using k8s;
 using Microsoft.Extensions.Logging;
@@ -9,6 +10,7 @@ public sealed class OperatorRuntime
 {
     private readonly TenantController _controller;
     private readonly LeaderElectedRunner? _election;
+    private readonly Func<AdmissionServer>? _admission;
 
     /// <param name="client">The Lease's client, and the controller's unless <paramref name="fencedClient"/> is given.</param>
     /// <param name="fencedClient">
@@ -18,6 +20,9 @@ public sealed class OperatorRuntime
     public OperatorRuntime(IKubernetes client, OperatorOptions options, TimeProvider time, ILoggerFactory logs,
         Func<DelegatingHandler, IKubernetes>? fencedClient = null)
     {
+        options.Webhook.Validate();
+        // Every replica serves admission (not only the leader); it reads only, so it uses the unfenced client.
+        if (options.Webhook.Enabled) _admission = () => new AdmissionServer(client, options, time, logs, () => _controller?.Cache);
         if (!options.LeaderElection)
         {
             _controller = new TenantController(client, options, time, logs);
@@ -44,7 +49,21 @@ public sealed class OperatorRuntime
     /// Returns when <paramref name="ct"/> is cancelled. Throws <see cref="LeadershipLostException"/> when the Lease is
     /// lost, and the controller's exception when it fails.
     /// </summary>
-    public Task RunAsync(CancellationToken ct)
+    public async Task RunAsync(CancellationToken ct)
+    {
+        await using var admission = _admission?.Invoke();
+        var run = RunControllerAsync(ct);
+        if (admission is not null)
+        {
+            // The controller starts at once; the webhooks as soon as they have a certificate.
+            var started = admission.StartAsync(ct);
+            await Task.WhenAny(started, run);
+            if (started.IsFaulted && !ct.IsCancellationRequested) await started; // e.g. the port is taken: a start error
+        }
+        await run;
+    }
+
+    private Task RunControllerAsync(CancellationToken ct)
     {
         if (_election is null) return _controller.RunAsync(ct);
         // A standby keeps its caches warm, so a takeover reconciles at once.

@@ -8,7 +8,11 @@ using Microsoft.Extensions.Logging;
 namespace IsolationOperator.Reconciliation;
 
 /// <summary>Settings the reconciler takes from the operator's configuration.</summary>
-public sealed record ReconcilerSettings(TimeSpan ExpiringWindow, TimeSpan MaxClockSkew, PlannerPolicy Policy);
+/// <param name="RequestersFromAnnotations">
+/// The admission webhook is on, so the requested-by / last-changed-by annotations are its own (users cannot set
+/// them): copy them into status and name the person in events. Off, they could be anyone's, and are ignored.
+/// </param>
+public sealed record ReconcilerSettings(TimeSpan ExpiringWindow, TimeSpan MaxClockSkew, PlannerPolicy Policy, bool RequestersFromAnnotations = false);
 
 /// <summary>
 /// Level-based: given a tenant's name, observe the world (caches, spec, status, clock), let the state machine pick
@@ -37,7 +41,7 @@ public sealed class DemoTenantReconciler
         _time = time;
         _clock = new ServerClock(client, time);
         _applier = new ResourceApplier(client, new DriftGuard(time));
-        var status = new StatusWriter(client, cache.Tenants, time);
+        var status = new StatusWriter(client, cache.Tenants, time, settings.RequestersFromAnnotations);
         _finalizers = new Finalizers(client, cache.Tenants, log);
         _access = new AccessRevocation(cache, _applier);
         _namespaces = new TenantNamespaces(client, cache.Namespaces, _applier);

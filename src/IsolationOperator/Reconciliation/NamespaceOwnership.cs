@@ -18,4 +18,15 @@ public static class NamespaceOwnership
     }
 
     public static bool IsTerminating(V1Namespace? ns) => ns?.Metadata.DeletionTimestamp is not null;
+
+    /// <summary>The one message for a namespace that is someone else's: the reconciler's condition and the webhook's refusal.</summary>
+    public static string NotOwnedMessage(string? ns) =>
+        $"Namespace \"{ns}\" already exists and does not belong to this DemoTenant; it was left untouched. Choose another spec.namespace.";
+
+    /// <summary>The one message for a namespace another DemoTenant already claims (it may not have created it yet).</summary>
+    public static string ClaimedMessage(string ns, string otherTenant) =>
+        $"Namespace \"{ns}\" is already claimed by DemoTenant {otherTenant}; choose another spec.namespace.";
+
+    /// <summary>The one lead-in for spec problems (TenantPlanner's messages): the reconciler's condition and the webhook's refusal.</summary>
+    public static string SpecRejected(IEnumerable<string> problems) => "The DemoTenant spec cannot be used: " + string.Join("; ", problems);
 }

@@ -1,3 +1,4 @@
+using IsolationOperator.Admission;
 using IsolationOperator.Api.V1Alpha1;
 using IsolationOperator.Engine;
 using k8s;
@@ -16,12 +17,15 @@ public sealed class StatusWriter
     private readonly IKubernetes _client;
     private readonly Informer<DemoTenant> _tenants;
     private readonly TimeProvider _time;
+    private readonly bool _requesters;
 
-    public StatusWriter(IKubernetes client, Informer<DemoTenant> tenants, TimeProvider time)
+    /// <param name="requesters">Copy the admission webhook's requester annotations into status (webhook on).</param>
+    public StatusWriter(IKubernetes client, Informer<DemoTenant> tenants, TimeProvider time, bool requesters = false)
     {
         _client = client;
         _tenants = tenants;
         _time = time;
+        _requesters = requesters;
     }
 
     /// <summary>
@@ -35,6 +39,11 @@ public sealed class StatusWriter
     public async Task<DemoTenant?> WriteAsync(DemoTenant tenant, DemoTenantStatus next, CancellationToken ct)
     {
         next.ObservedGeneration = tenant.Metadata.Generation;
+        if (_requesters)
+        {
+            next.RequestedBy = RequesterAnnotations.Of(tenant.Metadata, RequesterAnnotations.RequestedBy) ?? next.RequestedBy;
+            next.LastChangedBy = RequesterAnnotations.Of(tenant.Metadata, RequesterAnnotations.LastChangedBy) ?? next.LastChangedBy;
+        }
         next.Conditions = Conditions.WithTransitions(next.Conditions ?? [], tenant.Status?.Conditions, _time.GetUtcNow().UtcDateTime);
         if (tenant.Status is not null && KubernetesJson.Serialize(tenant.Status) == KubernetesJson.Serialize(next)) return null;
 

@@ -58,11 +58,10 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
         var t = pass.Tenant;
         var gen = t.Metadata.Generation;
         var (type, reason, message) = pass.Event == TenantEvent.SpecRejected
-            ? (ConditionTypes.Ready, "InvalidSpec", "The DemoTenant spec cannot be used: " + string.Join("; ", pass.Problems) +
+            ? (ConditionTypes.Ready, "InvalidSpec", NamespaceOwnership.SpecRejected(pass.Problems) +
                (string.IsNullOrEmpty(t.Status?.Namespace) ? ". Nothing was created."
                    : ". Nothing new was created; access the spec no longer grants was removed, and the demo still expires at its last valid deadline."))
-            : (ConditionTypes.NamespaceReady, "NamespaceNotOwned", $"Namespace \"{pass.Plan?.Namespace}\" already exists and does not belong to this DemoTenant; " +
-               "it was left untouched. Choose another spec.namespace.");
+            : (ConditionTypes.NamespaceReady, "NamespaceNotOwned", NamespaceOwnership.NotOwnedMessage(pass.Plan?.Namespace));
         var s = StatusWriter.Copy(t);
         s.Phase = transition.Phase;
         var kept = (s.Conditions ?? []).Where(c => c.Type != ConditionTypes.Ready && c.Type != type).ToList();
@@ -137,7 +136,7 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
 
         var before = t.Status;
         var extended = Lifecycle.WasExtended(t, plan) && before?.Phase is not (null or Phases.Failed);
-        var extendedBy = extended ? LastSpecManager(t) : null;
+        var extendedBy = extended ? Changer(t) : null;
         var s = StatusWriter.Copy(t);
         s.Phase = phase;
         s.Namespace = plan.Namespace;
@@ -181,6 +180,14 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
             Conditions.Make(ConditionTypes.NamespaceReady, false, "NamespaceDeleted", $"Namespace {pass.Namespace} is deleted with everything in it.", gen),
         ];
     }
+
+    /// <summary>
+    /// Who changed the spec: the person the admission webhook recorded (last-changed-by) when the webhook is on, else
+    /// the field manager that last wrote the spec (kubectl-edit, a pipeline's name).
+    /// </summary>
+    private string? Changer(DemoTenant t) =>
+        (settings.RequestersFromAnnotations ? Admission.RequesterAnnotations.Of(t.Metadata, Admission.RequesterAnnotations.LastChangedBy)?.User : null)
+        ?? LastSpecManager(t);
 
     /// <summary>The field manager that last wrote the spec (kubectl, a pipeline): who extended the demo.</summary>
     private static string? LastSpecManager(DemoTenant t) =>

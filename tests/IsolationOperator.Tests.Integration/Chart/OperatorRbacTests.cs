@@ -99,6 +99,23 @@ public sealed class OperatorRbacTests
         new("coordination.k8s.io", "leases", "update"), // LeaseElector: takeover, renewal (TryRenewHeldAsync) and ReleaseAsync, resourceNames [operator.leaseName]
     ];
 
+    /// <summary>Role &lt;release&gt;-webhook-tls in the release namespace (Admission/ServingCertificates).</summary>
+    public static readonly IReadOnlyList<Permission> WebhookTlsRole =
+    [
+        new("", "secrets", "create"), // ServingCertificates.EnsureSecretAsync: the first replica creates the CA and serving certificate
+        new("", "secrets", "get"), // ServingCertificates.ReadAsync, resourceNames [<fullname>-webhook-tls]
+        new("", "secrets", "update"), // ServingCertificates.EnsureSecretAsync: renewal with a resourceVersion precondition, resourceNames [<fullname>-webhook-tls]
+    ];
+
+    /// <summary>ClusterRole &lt;release&gt;-webhook (Admission/WebhookRegistrar.PatchCaBundleAsync), limited to the release's configurations.</summary>
+    public static readonly IReadOnlyList<Permission> WebhookConfigurationsClusterRole =
+    [
+        new("admissionregistration.k8s.io", "validatingwebhookconfigurations", "get"), // WebhookRegistrar: ReadValidatingWebhookConfiguration
+        new("admissionregistration.k8s.io", "validatingwebhookconfigurations", "update"), // WebhookRegistrar: caBundle (ReplaceValidatingWebhookConfiguration)
+        new("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "get"), // WebhookRegistrar: ReadMutatingWebhookConfiguration
+        new("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "update"), // WebhookRegistrar: caBundle (ReplaceMutatingWebhookConfiguration)
+    ];
+
     private static readonly string[] SelfWideningVerbs = ["escalate", "bind", "impersonate"];
     private static readonly string[] ClusterLevelResources = ["nodes", "clusterroles", "clusterrolebindings"];
 
@@ -166,7 +183,35 @@ public sealed class OperatorRbacTests
         var (_, rules) = await RenderAsync();
 
         rules.Select(g => g.RoleName).Distinct().Should().BeEquivalentTo(
-            FullName, $"{FullName}-events", $"{FullName}-leader-election", $"{FullName}-tenant-permissions");
+            FullName, $"{FullName}-events", $"{FullName}-leader-election", $"{FullName}-tenant-permissions",
+            $"{FullName}-webhook", $"{FullName}-webhook-tls");
+    }
+
+    [Fact]
+    public async Task Webhook_roles_touch_only_the_releases_own_secret_and_configurations_by_name()
+    {
+        var (_, rules) = await RenderAsync();
+
+        var tls = rules.Where(g => g.RoleName == $"{FullName}-webhook-tls").ToList();
+        tls.Should().OnlyContain(g => g.RoleKind == "Role" && g.Namespace == Namespace, "the certificate Secret is in the release namespace only");
+        ShouldBeExactly(tls.SelectMany(g => Permission.Of(g.Rule)), WebhookTlsRole, $"Role {Namespace}/{FullName}-webhook-tls");
+        tls.Where(g => g.Rule.Verbs.Intersect(["get", "update"]).Any())
+            .Should().OnlyContain(g => g.Rule.ResourceNames != null && g.Rule.ResourceNames.SequenceEqual(new[] { $"{FullName}-webhook-tls" }));
+
+        var configs = rules.Where(g => g.RoleName == $"{FullName}-webhook").ToList();
+        configs.Should().OnlyContain(g => g.RoleKind == "ClusterRole" && g.Rule.ResourceNames != null && g.Rule.ResourceNames.SequenceEqual(new[] { FullName }),
+            "the operator writes caBundle into this release's configurations only");
+        ShouldBeExactly(configs.SelectMany(g => Permission.Of(g.Rule)), WebhookConfigurationsClusterRole, $"ClusterRole {FullName}-webhook");
+    }
+
+    [Fact]
+    public async Task With_cert_manager_or_without_webhooks_there_is_no_webhook_permission()
+    {
+        foreach (var args in new[] { new[] { "--set", "webhook.certManager.enabled=true" }, new[] { "--set", "webhook.enabled=false" } })
+        {
+            var (_, rules) = await RenderAsync(args);
+            rules.Select(g => g.RoleName).Should().NotContain(n => n.StartsWith($"{FullName}-webhook", StringComparison.Ordinal), string.Join(" ", args));
+        }
     }
 
     [Fact]

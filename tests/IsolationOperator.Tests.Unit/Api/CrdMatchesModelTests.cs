@@ -55,7 +55,7 @@ public class CrdMatchesModelTests
 
         reached.Should().BeEquivalentTo([
             typeof(DemoTenant), typeof(DemoTenantSpec), typeof(AccessEntry), typeof(NetworkSpec), typeof(SecretSpec),
-            typeof(SecretKeySpec), typeof(DemoTenantStatus), typeof(ManagedResource), typeof(SecretStatus),
+            typeof(SecretKeySpec), typeof(DemoTenantStatus), typeof(ManagedResource), typeof(SecretStatus), typeof(Requester),
             typeof(SuspensionStatus), typeof(SuspendedWorkload)]);
     }
 

@@ -14,14 +14,25 @@ public sealed class DemoTenantStatus
     [JsonPropertyName("secrets")] public IList<SecretStatus>? Secrets { get; set; }
     /// <summary>When the demo expired and its access and namespace were removed; the DemoTenant stays as the record.</summary>
     [JsonPropertyName("expiredAt")] [JsonConverter(typeof(LenientDateTimeConverter))] public DateTimeOffset? ExpiredAt { get; set; }
-    /// <summary>The last time the expiry was moved later, and by which field manager (kubectl, a pipeline, ...).</summary>
+    /// <summary>The last time the expiry was moved later, and by whom: the person the admission webhook recorded, else the field manager (kubectl, a pipeline, ...).</summary>
     [JsonPropertyName("extendedAt")] [JsonConverter(typeof(LenientDateTimeConverter))] public DateTimeOffset? ExtendedAt { get; set; }
     [JsonPropertyName("extendedBy")] public string? ExtendedBy { get; set; }
+    /// <summary>Who created the demo, from the admission webhook's isolation.demo.dev/requested-by annotation.</summary>
+    [JsonPropertyName("requestedBy")] public Requester? RequestedBy { get; set; }
+    /// <summary>Who last changed the spec, from the admission webhook's isolation.demo.dev/last-changed-by annotation.</summary>
+    [JsonPropertyName("lastChangedBy")] public Requester? LastChangedBy { get; set; }
     /// <summary>
     /// Present while the demo is suspended: the replica counts to restore, kept here because tenants cannot write
     /// status (an annotation on the workload would let a prospect choose what resume restores).
     /// </summary>
     [JsonPropertyName("suspension")] public SuspensionStatus? Suspension { get; set; }
+}
+
+/// <summary>A person as the API server authenticated them in an admission request.</summary>
+public sealed record Requester
+{
+    [JsonPropertyName("user")] public string User { get; init; } = "";
+    [JsonPropertyName("groups")] public IList<string>? Groups { get; init; }
 }
 
 public sealed class SuspensionStatus
