@@ -10,5 +10,12 @@ public static class AdmissionReviewers
     [
         new TenantValidationReviewer(context),
         new TenantRequesterReviewer(context),
+        new DemoTenantPolicyReviewer(context.Options.Admission, context.Time),
+        new TenantWorkloadReviewer(ns => TenantOfNamespace(context, ns), context.Options.Admission),
+        new TenantPodMutator(ns => TenantOfNamespace(context, ns), context.Options.Admission),
     ];
+
+    /// <summary>The DemoTenant whose namespace this is, from the replica's warm caches; null while they are cold.</summary>
+    private static Api.V1Alpha1.DemoTenant? TenantOfNamespace(AdmissionContext context, string ns) =>
+        context.Cache is { } cache && cache.TenantOfNamespace(ns) is { } name ? cache.Tenants.Get(null, name) : null;
 }

@@ -22,6 +22,10 @@ public static class NamespaceBuilder
             [OwnerAnnotation] = owner,
             [ProspectAnnotation] = prospect,
         };
+        // spec.isolation.nodes for the kube-apiserver's PodNodeSelector and PodTolerationRestriction plugins, so the
+        // pinning holds where they are enabled even without the webhooks.
+        foreach (var (key, value) in NodeIsolation.Annotations(plan.NodeSelector, plan.Tolerations))
+            meta.Annotations[key] = value;
         return new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = meta };
     }
 }

@@ -22,6 +22,12 @@ public sealed record TenantPlan
     public IReadOnlyList<string> IngressFromNamespaces { get; init; } = [];
     public IReadOnlyList<string> EgressCIDRs { get; init; } = [];
     public IReadOnlyList<SecretPlan> Secrets { get; init; } = [];
+    /// <summary>spec.isolation.nodes.selector: every pod of the demo is pinned to these node labels.</summary>
+    public IReadOnlyDictionary<string, string> NodeSelector { get; init; } = new Dictionary<string, string>();
+    /// <summary>spec.isolation.nodes.tolerations: the only tolerations the demo's pods get and may carry.</summary>
+    public IReadOnlyList<k8s.Models.V1Toleration> Tolerations { get; init; } = [];
+    /// <summary>spec.isolation.runtimeClassName.</summary>
+    public string? RuntimeClassName { get; init; }
 }
 
 public sealed record AccessGrant(string Kind, string Name, string Role, DateTimeOffset? ExpiresAt);

@@ -114,6 +114,8 @@ public static class TenantPlanner
         foreach (var dup in secrets.GroupBy(s => s.Name).Where(g => g.Count() > 1))
             problems.Add($"spec.secrets lists \"{dup.Key}\" more than once");
 
+        problems.AddRange(NodeIsolation.Problems(spec.Isolation));
+
         if (problems.Count > 0) return new PlanResult(null, problems);
         return new PlanResult(new TenantPlan
         {
@@ -130,6 +132,9 @@ public static class TenantPlanner
             IngressFromNamespaces = (spec.Network?.IngressFromNamespaces ?? []).Distinct().ToList(),
             EgressCIDRs = cidrs.Distinct().ToList(),
             Secrets = secrets,
+            NodeSelector = new SortedDictionary<string, string>(spec.Isolation?.Nodes?.Selector ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+            Tolerations = spec.Isolation?.Nodes?.Tolerations?.ToList() ?? [],
+            RuntimeClassName = spec.Isolation?.RuntimeClassName is { Length: > 0 } runtime ? runtime : null,
         }, []);
     }
 

@@ -45,6 +45,9 @@ public sealed class OperatorOptions
     /// <summary>The admission webhooks (Operator__Webhook__Enabled, __Port, __Host, ...): see <see cref="WebhookOptions"/>.</summary>
     public WebhookOptions Webhook { get; set; } = new();
 
+    /// <summary>The admission policies (Operator__Admission__AdminGroup, __MaxLifetime, ...): see <see cref="AdmissionOptions"/>.</summary>
+    public AdmissionOptions Admission { get; set; } = new();
+
     private string? _effectiveIdentity;
 
     /// <summary>Chosen once per process: the suffix is random, and the Lease and events must name the same replica.</summary>

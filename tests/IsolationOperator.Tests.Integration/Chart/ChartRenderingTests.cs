@@ -105,6 +105,8 @@ public sealed class ChartRenderingTests
     [InlineData("operator.metricsPort=80", "operator.metricsPort")]
     [InlineData("operator.allowedSystemSubjects={Group:everyone}", "operator.allowedSystemSubjects")]
     [InlineData("operator.namespacePrefix=Demo", "operator.namespacePrefix")]
+    [InlineData("admission.maxLifetime=30d", "admission.maxLifetime")]
+    [InlineData("admission.enforcePodSecurity=maybe", "admission.enforcePodSecurity")]
     public async Task Schema_rejects_a_bad_value_and_names_it(string setting, string named)
     {
         var result = await Helm.RunAsync("template", Release, Helm.ChartPath, "--namespace", Namespace, "--set", setting);
@@ -112,6 +114,58 @@ public sealed class ChartRenderingTests
         result.ExitCode.Should().NotBe(0, result.ToString());
         result.Stderr.Should().Contain("values don't meet the specifications of the schema").And.Contain(named);
         result.Stdout.Should().BeEmpty("nothing is rendered from bad values");
+    }
+
+    [Fact]
+    public async Task Admission_values_become_Operator__Admission_environment_and_the_operator_user_is_its_service_account()
+    {
+        var defaults = Env((await RenderedChart.TemplateAsync(Release, Namespace)).Deployment);
+        defaults.Should().Contain("Operator__Admission__OperatorUser", $"system:serviceaccount:{Namespace}:{Release}-isolation-operator")
+            .And.Contain("Operator__Admission__EnforcePodSecurity", "true").And.Contain("Operator__Admission__LargeProfileAdminOnly", "true")
+            .And.NotContainKey("Operator__Admission__MaxLifetime").And.NotContainKey("Operator__Admission__AdminGroup");
+
+        var values = await WriteValuesAsync("""
+            admission:
+              adminGroup: platform-admins
+              maxLifetime: "30.00:00:00"
+              maxExtension: "7.00:00:00"
+              enforcePodSecurity: false
+              allowedSubjectPrefixes: [prospect-, se-]
+              priorityClasses: [demo-low]
+              ingressClasses: [nginx]
+              ingressDomain: demos.example.com
+              ingressAnnotationAllowList: ["cert-manager.io/*"]
+              storageClasses: [standard]
+            """);
+        try
+        {
+            var env = Env((await RenderedChart.TemplateAsync(Release, Namespace, "--values", values)).Deployment);
+            env.Should().Contain("Operator__Admission__AdminGroup", "platform-admins")
+                .And.Contain("Operator__Admission__MaxLifetime", "30.00:00:00").And.Contain("Operator__Admission__MaxExtension", "7.00:00:00")
+                .And.Contain("Operator__Admission__EnforcePodSecurity", "false")
+                .And.Contain("Operator__Admission__AllowedSubjectPrefixes__0", "prospect-").And.Contain("Operator__Admission__AllowedSubjectPrefixes__1", "se-")
+                .And.Contain("Operator__Admission__PriorityClasses__0", "demo-low").And.Contain("Operator__Admission__IngressClasses__0", "nginx")
+                .And.Contain("Operator__Admission__IngressDomain", "demos.example.com")
+                .And.Contain("Operator__Admission__IngressAnnotationAllowList__0", "cert-manager.io/*")
+                .And.Contain("Operator__Admission__StorageClasses__0", "standard");
+        }
+        finally
+        {
+            File.Delete(values);
+        }
+    }
+
+    [Fact]
+    public async Task Demotenant_editor_is_not_aggregated_into_edit_and_admin_unless_asked()
+    {
+        var byDefault = await RenderedChart.TemplateAsync(Release, Namespace);
+        var editor = byDefault.Find("ClusterRole", "demotenant-editor");
+        editor.Should().NotBeNull();
+        editor!.Yaml.Should().NotContain("aggregate-to-edit").And.NotContain("aggregate-to-admin");
+        byDefault.Find("ClusterRole", "demotenant-viewer")!.Yaml.Should().Contain("aggregate-to-view: \"true\"");
+
+        var asked = await RenderedChart.TemplateAsync(Release, Namespace, "--set", "rbac.aggregateEditorToDefaultRoles=true");
+        asked.Find("ClusterRole", "demotenant-editor")!.Yaml.Should().Contain("aggregate-to-edit: \"true\"").And.Contain("aggregate-to-admin: \"true\"");
     }
 
     [Fact]

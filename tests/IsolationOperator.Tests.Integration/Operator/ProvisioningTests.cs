@@ -105,4 +105,33 @@ public sealed class ProvisioningTests(ControlPlaneFixture fixture) : IClassFixtu
             return names.Count == 2 && names.Contains("default-deny") && names.Contains("allow-same-namespace");
         });
     }
+
+    [Fact]
+    public async Task Tenant_with_node_isolation_is_stored_as_written_and_its_namespace_carries_the_scheduler_plugin_annotations()
+    {
+        var tenant = _operator.Own(Tenants.New(UniqueName.For("iso"), s =>
+        {
+            s.Network = new NetworkSpec { AllowIngress = true };
+            s.Isolation = new IsolationSpec
+            {
+                Nodes = new NodeIsolationSpec
+                {
+                    Selector = new Dictionary<string, string> { ["example.com/pool"] = "acme" },
+                    Tolerations = [new k8s.Models.V1Toleration { Key = "dedicated", OperatorProperty = "Equal", Value = "acme", Effect = "NoSchedule" }],
+                },
+                RuntimeClassName = "gvisor",
+            };
+        }));
+        await Tenants.CreateAsync(Admin, tenant);
+
+        var ready = await Tenants.WaitForPhaseAsync(Admin, tenant.Metadata.Name, Phases.Ready);
+
+        ready.Spec.Isolation!.Nodes!.Selector.Should().Equal(new Dictionary<string, string> { ["example.com/pool"] = "acme" }, "the schema keeps the fields");
+        ready.Spec.Isolation.RuntimeClassName.Should().Be("gvisor");
+        ready.Spec.Network!.AllowExternalName.Should().BeFalse("the schema defaults it");
+        var annotations = (await Admin.CoreV1.ReadNamespaceAsync(ready.Status!.Namespace)).Metadata.Annotations;
+        annotations.Should().Contain(NodeIsolation.NodeSelectorAnnotation, "example.com/pool=acme");
+        annotations[NodeIsolation.DefaultTolerationsAnnotation].Should().Contain("\"key\":\"dedicated\"");
+        annotations[NodeIsolation.TolerationsWhitelistAnnotation].Should().Contain("node.kubernetes.io/not-ready");
+    }
 }

@@ -55,8 +55,8 @@ public class CrdMatchesModelTests
 
         reached.Should().BeEquivalentTo([
             typeof(DemoTenant), typeof(DemoTenantSpec), typeof(AccessEntry), typeof(NetworkSpec), typeof(SecretSpec),
-            typeof(SecretKeySpec), typeof(DemoTenantStatus), typeof(ManagedResource), typeof(SecretStatus), typeof(Requester),
-            typeof(SuspensionStatus), typeof(SuspendedWorkload)]);
+            typeof(SecretKeySpec), typeof(IsolationSpec), typeof(NodeIsolationSpec), typeof(DemoTenantStatus), typeof(ManagedResource),
+            typeof(SecretStatus), typeof(Requester), typeof(SuspensionStatus), typeof(SuspendedWorkload)]);
     }
 
     [Fact]
@@ -135,6 +135,8 @@ public class CrdMatchesModelTests
         Schema(spec + "access.items.properties.role").TryGet("enum").Strings().Should().BeEquivalentTo(RbacBuilder.Roles.Keys);
         Schema(spec + "access.items.properties.kind").TryGet("enum").Strings().Should().BeEquivalentTo("User", "Group");
         Schema(spec + "network.properties.allowDNS").Scalar("default").Should().Be("true", "the planner allows DNS when unset");
+        Schema(spec + "network.properties.allowIngress").Scalar("default").Should().Be("false", "the webhook refuses Ingresses when unset");
+        Schema(spec + "network.properties.allowExternalName").Scalar("default").Should().Be("false", "the webhook refuses ExternalName when unset");
         Schema(spec + "secrets.items.properties.keys.items.properties.length").Scalar("default")
             .Should().Be(TenantPlanner.DefaultSecretLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Schema(spec + "namespace").Scalar("maxLength").Should().Be("63");
@@ -182,7 +184,16 @@ public class CrdMatchesModelTests
                 Suspended = false,
                 WorkloadRole = "edit",
                 Access = [new AccessEntry { Kind = "User", Name = "se-alice", Role = "admin", ExpiresAt = new DateTimeOffset(2029, 1, 1, 0, 0, 0, TimeSpan.Zero) }],
-                Network = new NetworkSpec { AllowDNS = true, IngressFromNamespaces = ["ingress-nginx"], EgressCIDRs = ["203.0.113.0/24"] },
+                Network = new NetworkSpec { AllowDNS = true, IngressFromNamespaces = ["ingress-nginx"], EgressCIDRs = ["203.0.113.0/24"], AllowIngress = true, AllowExternalName = false },
+                Isolation = new IsolationSpec
+                {
+                    Nodes = new NodeIsolationSpec
+                    {
+                        Selector = new Dictionary<string, string> { ["example.com/pool"] = "acme" },
+                        Tolerations = [new V1Toleration { Key = "dedicated", OperatorProperty = "Equal", Value = "acme", Effect = "NoExecute", TolerationSeconds = 60 }],
+                    },
+                    RuntimeClassName = "gvisor",
+                },
                 Quota = new Dictionary<string, IntOrString> { ["requests.cpu"] = "2", ["pods"] = 20 },
                 Secrets = [new SecretSpec { Name = "demo-db", RotateEvery = "24h", Keys = [new SecretKeySpec { Name = "password", Length = 32 }] }],
             },

@@ -35,6 +35,8 @@ public class CrdSchemaCheckTests
               allowDNS: {type: boolean}
               ingressFromNamespaces: {type: array, items: {type: string}}
               egressCIDRs: {type: array, items: {type: string}}
+              allowIngress: {type: boolean}
+              allowExternalName: {type: boolean}
           quota:
             type: object
             additionalProperties: {x-kubernetes-int-or-string: true}
@@ -54,6 +56,24 @@ public class CrdSchemaCheckTests
                     properties:
                       name: {type: string}
                       length: {type: integer, minimum: 8}
+          isolation:
+            type: object
+            properties:
+              runtimeClassName: {type: string}
+              nodes:
+                type: object
+                properties:
+                  selector: {type: object, additionalProperties: {type: string}}
+                  tolerations:
+                    type: array
+                    items:
+                      type: object
+                      properties:
+                        key: {type: string}
+                        operator: {type: string}
+                        value: {type: string}
+                        effect: {type: string}
+                        tolerationSeconds: {type: integer, format: int64}
         """;
 
     private static List<string> CompareWith(string from, string to) =>

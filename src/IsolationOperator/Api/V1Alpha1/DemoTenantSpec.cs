@@ -24,6 +24,8 @@ public sealed class DemoTenantSpec
     /// <summary>Overrides of the profile's ResourceQuota, e.g. requests.cpu: "2".</summary>
     [JsonPropertyName("quota")] public IDictionary<string, k8s.Models.IntOrString>? Quota { get; set; }
     [JsonPropertyName("secrets")] public IList<SecretSpec>? Secrets { get; set; }
+    /// <summary>Where the demo's pods may run: its own nodes, a sandboxed runtime.</summary>
+    [JsonPropertyName("isolation")] public IsolationSpec? Isolation { get; set; }
 }
 
 public sealed class AccessEntry
@@ -42,6 +44,24 @@ public sealed class NetworkSpec
     [JsonPropertyName("allowDNS")] public bool? AllowDNS { get; set; }
     [JsonPropertyName("ingressFromNamespaces")] public IList<string>? IngressFromNamespaces { get; set; }
     [JsonPropertyName("egressCIDRs")] public IList<string>? EgressCIDRs { get; set; }
+    /// <summary>Ingresses may be created in the namespace (hosts, classes and annotations limited by the platform). Default false.</summary>
+    [JsonPropertyName("allowIngress")] public bool? AllowIngress { get; set; }
+    /// <summary>Services of type ExternalName may be created in the namespace. Default false.</summary>
+    [JsonPropertyName("allowExternalName")] public bool? AllowExternalName { get; set; }
+}
+
+public sealed class IsolationSpec
+{
+    [JsonPropertyName("nodes")] public NodeIsolationSpec? Nodes { get; set; }
+    /// <summary>RuntimeClass every pod of the demo runs with (a sandbox such as gVisor or Kata).</summary>
+    [JsonPropertyName("runtimeClassName")] public string? RuntimeClassName { get; set; }
+}
+
+/// <summary>The demo's own nodes: every pod gets this node selector and these tolerations, and may carry no others.</summary>
+public sealed class NodeIsolationSpec
+{
+    [JsonPropertyName("selector")] public IDictionary<string, string>? Selector { get; set; }
+    [JsonPropertyName("tolerations")] public IList<k8s.Models.V1Toleration>? Tolerations { get; set; }
 }
 
 public sealed class SecretSpec
