@@ -106,11 +106,22 @@ public sealed class ResourceApplier
 
     private static string Hash(string body) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
 
-    /// <summary>Field managers other than ours that own part of the object itself (status writers aside).</summary>
+    /// <summary>
+    /// Field managers other than ours that own part of the object itself. Status writers aside: before 1.22 their
+    /// entries carry no subresource, so an entry that owns nothing but status (the quota controller's) is one too.
+    /// </summary>
     private static IReadOnlyList<string> Competitors<T>(T written) where T : IKubernetesObject<V1ObjectMeta> =>
         written.Metadata.ManagedFields?
-            .Where(m => m.Manager != OperatorIdentity.FieldManager && string.IsNullOrEmpty(m.Subresource))
+            .Where(m => m.Manager != OperatorIdentity.FieldManager && string.IsNullOrEmpty(m.Subresource) && !OwnsOnlyStatus(m))
             .Select(m => m.Manager).Distinct().Order(StringComparer.Ordinal).ToList() ?? [];
+
+    private static bool OwnsOnlyStatus(V1ManagedFieldsEntry entry)
+    {
+        if (entry.FieldsV1 is null) return false;
+        using var doc = System.Text.Json.JsonDocument.Parse(KubernetesJson.Serialize(entry.FieldsV1));
+        return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object &&
+               doc.RootElement.EnumerateObject().All(p => p.Name == "f:status");
+    }
 
     public async Task<ApplyOutcome> DeleteAsync<T>(OwnedKind<T> kind, Informer<T> cache, T live, CancellationToken ct)
         where T : class, IKubernetesObject<V1ObjectMeta>

@@ -47,7 +47,8 @@ public sealed class CompetingWriterTests(ControlPlaneFixture fixture) : IClassFi
 
         var contested = await Eventually.GetAsync("Uncontested=False naming the rival", async () =>
             await Tenants.GetAsync(Admin, tenant.Metadata.Name) is { } t && Tenants.Condition(t, ConditionTypes.Uncontested) is { Status: "False" } ? t : null);
-        Tenants.Condition(contested, ConditionTypes.Uncontested)!.Message.Should().Contain("ResourceQuota tenant-quota").And.Contain("quota-fiddler");
+        Tenants.Condition(contested, ConditionTypes.Uncontested)!.Message.Should().Contain("ResourceQuota tenant-quota").And.Contain("quota-fiddler")
+            .And.NotContain("kube-controller-manager", "the quota controller writes only status: it is not a competitor");
         await fighting;
 
         var quotaWrites = AuditLog.Writes(fixture.Plane.AuditLogPath!, _operator.User, since)
