@@ -35,7 +35,7 @@ public static class EgressRules
                 continue;
             }
             var sameFamily = deny.Where(d => d.BaseAddress.AddressFamily == net.BaseAddress.AddressFamily).ToList();
-            if (sameFamily.FirstOrDefault(d => Within(net, d)) is { } blocked)
+            if (sameFamily.Where(d => Within(net, d)).Cast<IPNetwork?>().FirstOrDefault() is { } blocked)
             {
                 problems.Add($"spec.network.egressCIDRs: \"{text}\" is inside {blocked}, which demos may never reach " +
                              $"({Describe(blocked)}); remove it, or ask a platform admin if the demo really needs it");
