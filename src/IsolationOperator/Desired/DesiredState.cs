@@ -21,6 +21,7 @@ public static class DesiredState
         NamespaceBuilder.Build(plan, owner, prospect),
         .. NetworkPolicyBuilder.Build(plan),
         QuotaBuilder.BuildQuota(plan),
+        CriticalPriorityQuota.Build(plan),
         QuotaBuilder.BuildLimitRange(plan),
         RbacBuilder.BuildServiceAccount(plan),
     ];

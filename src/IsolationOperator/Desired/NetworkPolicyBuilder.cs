@@ -59,7 +59,11 @@ public static class NetworkPolicyBuilder
             [
                 new V1NetworkPolicyEgressRule
                 {
-                    To = plan.EgressCIDRs.Select(c => new V1NetworkPolicyPeer { IpBlock = new V1IPBlock { Cidr = c } }).ToList(),
+                    // The platform's denied ranges inside a CIDR (cloud metadata, cluster ranges) stay unreachable.
+                    To = plan.EgressCIDRs.Select(c => new V1NetworkPolicyPeer
+                    {
+                        IpBlock = new V1IPBlock { Cidr = c, Except = plan.EgressExcept.TryGetValue(c, out var except) ? except.ToList() : null },
+                    }).ToList(),
                 },
             ]));
         return all;

@@ -26,5 +26,14 @@ public sealed record PlannerPolicy
     /// <summary>"Kind:name" entries (e.g. "Group:system:serviceaccounts:ci") exempt from the system: subject refusal.</summary>
     public IReadOnlyList<string> AllowedSystemSubjects { get; init; } = [];
 
+    /// <summary>The most spec.quota may ask for, per key (<see cref="QuotaCaps"/>); an override above it is refused.</summary>
+    public IReadOnlyDictionary<string, string> QuotaCaps { get; init; } = Desired.QuotaCaps.Defaults;
+
+    /// <summary>Ranges no demo may reach (<see cref="EgressRules"/>): refused inside, emitted as ipBlock.except around.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> EgressDenyCidrs { get; init; } = EgressRules.ParseDenyList(EgressRules.DefaultDenyCidrs);
+
+    /// <summary>Whether spec.network.egressCIDRs may name 0.0.0.0/0 or ::/0 (the deny-list still applies as except).</summary>
+    public bool AllowEgressToAnywhere { get; init; }
+
     public static PlannerPolicy Default { get; } = new();
 }

@@ -21,6 +21,8 @@ public sealed record TenantPlan
     public bool AllowDNS { get; init; } = true;
     public IReadOnlyList<string> IngressFromNamespaces { get; init; } = [];
     public IReadOnlyList<string> EgressCIDRs { get; init; } = [];
+    /// <summary>Per egress CIDR, the denied ranges inside it (ipBlock.except).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> EgressExcept { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     public IReadOnlyList<SecretPlan> Secrets { get; init; } = [];
     /// <summary>spec.isolation.nodes.selector: every pod of the demo is pinned to these node labels.</summary>
     public IReadOnlyDictionary<string, string> NodeSelector { get; init; } = new Dictionary<string, string>();

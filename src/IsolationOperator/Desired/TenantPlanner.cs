@@ -1,4 +1,3 @@
-using System.Net;
 using IsolationOperator.Api.V1Alpha1;
 using k8s.Models;
 
@@ -58,12 +57,16 @@ public static class TenantPlanner
             var text = raw?.Value ?? "";
             if (Profiles.Locked.Contains(key))
                 problems.Add($"spec.quota.{key} cannot be set: it stays 0 so the demo is not exposed outside its network policies");
+            else if (key.StartsWith(Profiles.CountPrefix, StringComparison.Ordinal) && profile.Quota.ContainsKey(key))
+                problems.Add($"spec.quota.{key} is set by the profile ({profile.Quota[key]} in {profile.Name}); choose a larger profile for more");
             else if (!Profiles.OverridableKeys.Contains(key))
                 problems.Add($"spec.quota.{key} is not a quota this operator manages; use one of: {string.Join(", ", Profiles.OverridableKeys.Order())}");
             else if (!TryCanonical(text, out var canonical))
                 problems.Add($"spec.quota.{key} \"{text}\" is not a valid quantity");
             else if (QuantityProblem(key, text, canonical) is { } problem)
                 problems.Add(problem);
+            else if (QuotaCaps.Problem(key, text, canonical, policy.QuotaCaps) is { } capProblem)
+                problems.Add(capProblem);
             else
                 quota[key] = canonical;
         }
@@ -90,12 +93,8 @@ public static class TenantPlanner
         if (!RbacBuilder.WorkloadRoles.Contains(workloadRole))
             problems.Add($"spec.workloadRole \"{workloadRole}\" is unknown; use {string.Join(" or ", RbacBuilder.WorkloadRoles)}");
 
-        var cidrs = new List<string>();
-        foreach (var cidr in spec.Network?.EgressCIDRs ?? [])
-        {
-            if (IPNetwork.TryParse(cidr, out var net)) cidrs.Add(net.ToString());
-            else problems.Add($"spec.network.egressCIDRs: \"{cidr}\" is not a CIDR such as 203.0.113.0/24");
-        }
+        var egress = EgressRules.Check(spec.Network?.EgressCIDRs ?? [], policy.EgressDenyCidrs, policy.AllowEgressToAnywhere);
+        problems.AddRange(egress.Problems);
 
         var secrets = new List<SecretPlan>();
         foreach (var s in spec.Secrets ?? [])
@@ -130,7 +129,8 @@ public static class TenantPlanner
             WorkloadRole = workloadRole,
             AllowDNS = spec.Network?.AllowDNS ?? true,
             IngressFromNamespaces = (spec.Network?.IngressFromNamespaces ?? []).Distinct().ToList(),
-            EgressCIDRs = cidrs.Distinct().ToList(),
+            EgressCIDRs = egress.Cidrs,
+            EgressExcept = egress.Except,
             Secrets = secrets,
             NodeSelector = new SortedDictionary<string, string>(spec.Isolation?.Nodes?.Selector ?? new Dictionary<string, string>(), StringComparer.Ordinal),
             Tolerations = spec.Isolation?.Nodes?.Tolerations?.ToList() ?? [],

@@ -39,6 +39,12 @@ public sealed class OperatorOptions
     public List<string> ReservedNamespaces { get; set; } = [];
     /// <summary>"Kind:name" system: subjects a demo may still bind, e.g. "Group:system:serviceaccounts:ci".</summary>
     public List<string> AllowedSystemSubjects { get; set; } = [];
+    /// <summary>The most a demo's spec.quota may ask for, per key (Operator__QuotaCaps__requests.cpu=16, ...); overlays the built-in caps.</summary>
+    public Dictionary<string, string> QuotaCaps { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Ranges no demo may reach by egressCIDRs (Operator__EgressDenyCidrs__0=10.96.0.0/12, ...); added to the built-in cloud-metadata ranges.</summary>
+    public List<string> EgressDenyCidrs { get; set; } = [];
+    /// <summary>Whether egressCIDRs may name 0.0.0.0/0 or ::/0; the deny-list is still excepted.</summary>
+    public bool AllowEgressToAnywhere { get; set; }
     /// <summary>This replica's name in leases and events, taken as it is; default the pod name (or hostname) plus a random suffix.</summary>
     public string? Identity { get; set; }
 
@@ -73,6 +79,9 @@ public sealed class OperatorOptions
             NamespacePrefix = NamespacePrefix,
             ReservedNamespaces = PlannerPolicy.BuiltInReservedNamespaces.Concat(Clean(ReservedNamespaces)).Distinct(StringComparer.Ordinal).ToList(),
             AllowedSystemSubjects = allowed,
+            QuotaCaps = Desired.QuotaCaps.Merge(QuotaCaps),
+            EgressDenyCidrs = EgressRules.ParseDenyList(EgressRules.DefaultDenyCidrs.Concat(Clean(EgressDenyCidrs))),
+            AllowEgressToAnywhere = AllowEgressToAnywhere,
         };
     }
 

@@ -22,7 +22,9 @@ public sealed class TenantConditions(ClusterCache cache, ResourceApplier applier
             .Where(b => cache.RoleBindings.Get(plan.Namespace, b.Metadata.Name) is { } live && !applier.Matches("RoleBinding", b, live))
             .Select(b => b.Metadata.Name).ToList();
         var quota = cache.ResourceQuotas.Get(plan.Namespace, QuotaBuilder.QuotaName);
-        var quotaActive = quota?.Status?.Hard is { } hard && plan.Quota.Keys.All(hard.ContainsKey);
+        var critical = cache.ResourceQuotas.Get(plan.Namespace, CriticalPriorityQuota.Name);
+        var quotaActive = quota?.Status?.Hard is { } hard && plan.Quota.Keys.All(hard.ContainsKey) &&
+                          critical?.Status?.Hard?.ContainsKey("pods") == true;
         var bindings = RbacBuilder.BuildBindings(plan).Count;
         var contested = heldOff.Select(o => $"{o.Kind} {o.Name} keeps being changed back" +
             (o.CompetingManagers.Count > 0 ? $" by {string.Join(", ", o.CompetingManagers)}" : "") + $"; the operator corrects it again at {o.RetryAt:u}").ToList();
@@ -51,7 +53,7 @@ public sealed class TenantConditions(ClusterCache cache, ResourceApplier applier
                     $"{plan.Access.Count} subject(s) and the {RbacBuilder.WorkloadServiceAccount} ServiceAccount are bound to namespace roles ({bindings} bindings).", gen),
             quotaActive
                 ? Conditions.Make(ConditionTypes.QuotaEnforced, true, "QuotaActive",
-                    $"Profile {plan.Profile.Name}: {string.Join(", ", plan.Quota.Select(kv => $"{kv.Key}={kv.Value}"))}.", gen)
+                    $"Profile {plan.Profile.Name}: {string.Join(", ", plan.Quota.Select(kv => $"{kv.Key}={kv.Value}"))}; no pods of priority {string.Join(" or ", CriticalPriorityQuota.PriorityClasses)}.", gen)
                 : Conditions.Make(ConditionTypes.QuotaEnforced, false, "QuotaPending",
                     "The ResourceQuota is written; waiting for the quota controller to start enforcing it.", gen),
             secretsNotOwned.Count > 0

@@ -51,6 +51,9 @@ public sealed class ChartRenderingTests
               maxClockSkew: "00:01:00"
               reservedNamespaces: [payments, crm]
               allowedSystemSubjects: ["Group:system:serviceaccounts:ci"]
+              quotaCaps: {requests.cpu: "8", limits.memory: 32Gi}
+              egressDenyCidrs: [10.244.0.0/16, 10.96.0.0/12]
+              allowEgressToAnywhere: true
             """);
         try
         {
@@ -64,7 +67,11 @@ public sealed class ChartRenderingTests
             Env(deployment).Should().Contain("Operator__TenantSelector", "shard=a")
                 .And.Contain("Operator__MaxClockSkew", "00:01:00").And.Contain("Operator__NamespacePrefix", "demo-")
                 .And.Contain("Operator__ReservedNamespaces__0", "payments").And.Contain("Operator__ReservedNamespaces__1", "crm")
-                .And.Contain("Operator__AllowedSystemSubjects__0", "Group:system:serviceaccounts:ci");
+                .And.Contain("Operator__AllowedSystemSubjects__0", "Group:system:serviceaccounts:ci")
+                .And.Contain("Operator__QuotaCaps__requests.cpu", "8").And.Contain("Operator__QuotaCaps__limits.memory", "32Gi")
+                .And.Contain("Operator__QuotaCaps__pods", "200", "caps not set keep the chart's defaults")
+                .And.Contain("Operator__EgressDenyCidrs__0", "10.244.0.0/16").And.Contain("Operator__EgressDenyCidrs__1", "10.96.0.0/12")
+                .And.Contain("Operator__AllowEgressToAnywhere", "true");
             ShouldBeHardened(deployment);
 
             var monitor = chart.OfKind("ServiceMonitor").Should().ContainSingle().Subject;
@@ -107,6 +114,9 @@ public sealed class ChartRenderingTests
     [InlineData("operator.namespacePrefix=Demo", "operator.namespacePrefix")]
     [InlineData("admission.maxLifetime=30d", "admission.maxLifetime")]
     [InlineData("admission.enforcePodSecurity=maybe", "admission.enforcePodSecurity")]
+    [InlineData("operator.quotaCaps.gpus=1", "operator.quotaCaps")]
+    [InlineData("operator.quotaCaps.pods=lots", "operator.quotaCaps")]
+    [InlineData("operator.egressDenyCidrs={10.96.0.0}", "operator.egressDenyCidrs")]
     public async Task Schema_rejects_a_bad_value_and_names_it(string setting, string named)
     {
         var result = await Helm.RunAsync("template", Release, Helm.ChartPath, "--namespace", Namespace, "--set", setting);

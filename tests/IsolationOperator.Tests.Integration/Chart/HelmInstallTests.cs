@@ -133,14 +133,14 @@ public sealed class HelmInstallTests(InstalledChart chart, ITestOutputHelper out
     {
         var tenant = await ReadyTenantAsync("quota");
         var ns = tenant.Status!.Namespace!;
-        var patch = JsonSerializer.Serialize(new { spec = new { hard = new Dictionary<string, string> { ["count/deployments.apps"] = "50" } } });
+        var patch = JsonSerializer.Serialize(new { spec = new { hard = new Dictionary<string, string> { ["count/leases.coordination.k8s.io"] = "50" } } });
 
         // A key no profile sets. spec.hard is a granular map: the admin's field manager owns the added key, and an
         // apply that does not name it leaves it in place. Only a replace (update) takes it away.
         await Admin.CoreV1.PatchNamespacedResourceQuotaAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch), "tenant-quota", ns);
 
         await Eventually.HoldsAsync("the added quota entry is gone", async () =>
-            !(await Admin.CoreV1.ReadNamespacedResourceQuotaAsync("tenant-quota", ns)).Spec.Hard.ContainsKey("count/deployments.apps"),
+            !(await Admin.CoreV1.ReadNamespacedResourceQuotaAsync("tenant-quota", ns)).Spec.Hard.ContainsKey("count/leases.coordination.k8s.io"),
             TimeSpan.FromSeconds(15));
         if (!chart.Plane.IsExistingCluster)
         {

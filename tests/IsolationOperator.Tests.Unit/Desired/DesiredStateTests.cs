@@ -47,7 +47,7 @@ public class DesiredStateTests
         {
             ["Namespace"] = 1,
             ["NetworkPolicy"] = 5,
-            ["ResourceQuota"] = 1,
+            ["ResourceQuota"] = 2, // tenant-quota and tenant-critical-priority
             ["LimitRange"] = 1,
             ["ServiceAccount"] = 1,
             ["Secret"] = 1,

@@ -40,7 +40,7 @@ public class ProfilesTests
     public void Container_defaults_fit_within_the_maximum_and_the_quota()
     {
         foreach (var p in Profiles.All.Values)
-            foreach (var resource in new[] { "cpu", "memory" })
+            foreach (var resource in new[] { "cpu", "memory", "ephemeral-storage" })
             {
                 Value(p.ContainerDefaultRequest[resource]).Should().BeLessThanOrEqualTo(Value(p.ContainerDefault[resource]));
                 Value(p.ContainerDefault[resource]).Should().BeLessThanOrEqualTo(Value(p.ContainerMax[resource]));

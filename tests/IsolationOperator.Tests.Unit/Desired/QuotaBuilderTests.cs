@@ -48,8 +48,8 @@ public class QuotaBuilderTests
         range.Metadata.NamespaceProperty.Should().Be("demo-acme");
         var item = range.Spec.Limits.Should().ContainSingle().Subject;
         item.Type.Should().Be("Container");
-        item.DefaultProperty.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()).Should().Equal(new Dictionary<string, string> { ["cpu"] = "500m", ["memory"] = "512Mi" });
-        item.DefaultRequest.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()).Should().Equal(new Dictionary<string, string> { ["cpu"] = "100m", ["memory"] = "128Mi" });
-        item.Max.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()).Should().Equal(new Dictionary<string, string> { ["cpu"] = "4", ["memory"] = "8Gi" });
+        item.DefaultProperty.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()).Should().Equal(new Dictionary<string, string> { ["cpu"] = "500m", ["memory"] = "512Mi", ["ephemeral-storage"] = "1Gi" });
+        item.DefaultRequest.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()).Should().Equal(new Dictionary<string, string> { ["cpu"] = "100m", ["memory"] = "128Mi", ["ephemeral-storage"] = "256Mi" });
+        item.Max.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()).Should().Equal(new Dictionary<string, string> { ["cpu"] = "4", ["memory"] = "8Gi", ["ephemeral-storage"] = "8Gi" });
     }
 }
