@@ -31,6 +31,9 @@ public sealed class MemoryAtScaleTests(ITestOutputHelper output) : IAsyncLifetim
             ["MetricsPort"] = OperatorProcess.FreePort().ToString(),
             ["LeaseNamespace"] = "default",
             ["Workers"] = "4",
+            // A loaded CI machine may take longer than the default 2 minutes to list 1000 tenants' objects on restart;
+            // this test is about memory, not about giving up leadership.
+            ["CacheSyncTimeout"] = "00:10:00",
         };
         var op = OperatorProcess.Start(_plane.KubeconfigPath, settings);
         try
