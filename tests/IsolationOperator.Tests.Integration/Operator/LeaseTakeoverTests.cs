@@ -2,6 +2,7 @@ using IsolationOperator.Api.V1Alpha1;
 using IsolationOperator.Hosting;
 using IsolationOperator.Tests.Integration.Infrastructure;
 using k8s;
+using k8s.Autorest;
 using Xunit.Abstractions;
 using static IsolationOperator.Tests.Integration.Infrastructure.LeaseContenders;
 
@@ -28,11 +29,23 @@ public sealed class LeaseTakeoverTests(ControlPlaneFixture fixture, ITestOutputH
         await Tenants.CreateAsync(Admin, tenant);
         await Tenants.WaitForPhaseAsync(Admin, tenant.Metadata.Name, Phases.Ready);
 
+        // The thief reads and replaces; a renewal by the leader in between is a 409, and the thief tries again.
         var stolen = DateTimeOffset.UtcNow;
-        var lease = await Admin.CoordinationV1.ReadNamespacedLeaseAsync(race.Lease, LeaseNamespace);
-        lease.Spec.HolderIdentity = "someone-else";
-        lease.Spec.RenewTime = DateTime.UtcNow;
-        await Admin.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, race.Lease, LeaseNamespace);
+        for (var attempt = 0; ; attempt++)
+        {
+            var lease = await Admin.CoordinationV1.ReadNamespacedLeaseAsync(race.Lease, LeaseNamespace);
+            lease.Spec.HolderIdentity = "someone-else";
+            lease.Spec.RenewTime = DateTime.UtcNow;
+            try
+            {
+                stolen = DateTimeOffset.UtcNow;
+                await Admin.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, race.Lease, LeaseNamespace);
+                break;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 5)
+            {
+            }
+        }
         // Work a leader would do at once: the old one may start it, but must stop within the window.
         await Tenants.PatchSpecAsync(Admin, tenant.Metadata.Name, new { quota = new Dictionary<string, string> { ["pods"] = "33" } });
 
