@@ -7,6 +7,9 @@ namespace IsolationOperator.Admission;
 public static class AdmissionReviewers
 {
     public static IReadOnlyList<IAdmissionReviewer> All(AdmissionContext context) =>
+        Every(context).Where(r => r.Scope != WebhookScope.ManagedNamespaces || context.Options.Webhook.WorkloadPolicies).ToList();
+
+    private static IReadOnlyList<IAdmissionReviewer> Every(AdmissionContext context) =>
     [
         new TenantValidationReviewer(context),
         new TenantRequesterReviewer(context),

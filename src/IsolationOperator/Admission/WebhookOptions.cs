@@ -25,6 +25,14 @@ public sealed class WebhookOptions
     /// <summary>Name of the ValidatingWebhookConfiguration and of the MutatingWebhookConfiguration.</summary>
     public string ConfigurationName { get; set; } = "isolation-operator";
 
+    /// <summary>
+    /// Serve and register the webhooks that judge objects inside tenant namespaces (/validate-tenant-workloads,
+    /// /mutate-tenant-pods). Off leaves only the DemoTenant webhooks: for a cluster where another policy engine (or Pod
+    /// Security admission alone) does that job, and for several operators sharing one cluster, whose managed
+    /// namespaces these webhooks cannot tell apart.
+    /// </summary>
+    public bool WorkloadPolicies { get; set; } = true;
+
     /// <summary>Secret (in the operator's namespace) that holds the CA and the serving certificate.</summary>
     public string SecretName { get; set; } = "isolation-operator-webhook-tls";
 

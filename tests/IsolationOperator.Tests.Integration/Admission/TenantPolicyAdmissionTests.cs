@@ -23,7 +23,7 @@ public sealed class TenantPolicyAdmissionTests : IAsyncLifetime
     {
         _plane = await ControlPlane.StartAsync(new ControlPlaneOptions());
         await Crd.InstallAsync(_plane);
-        _operator = await _webhook.StartAsync(_plane, UniqueName.For("policy"));
+        _operator = await _webhook.StartAsync(_plane, UniqueName.For("policy"), w => w.WorkloadPolicies = true);
         // bob and carol may do anything RBAC allows (cluster-admin by binding), but are not admins to the policy:
         // only system:masters and the configured admin group are.
         await Admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding

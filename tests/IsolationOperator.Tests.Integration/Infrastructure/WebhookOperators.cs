@@ -27,6 +27,9 @@ public sealed record WebhookSetup(int Port, string ConfigurationName, string Sec
         o.Webhook.SelfRegister = true;
         o.Webhook.ConfigurationName = ConfigurationName;
         o.Webhook.SecretName = SecretName;
+        // The workload webhooks judge every managed namespace: on the shared plane they would judge (and, once this
+        // operator stops, refuse) other classes' tenants. Classes with a plane of their own turn them on.
+        o.Webhook.WorkloadPolicies = false;
         more?.Invoke(o.Webhook);
     };
 
