@@ -35,8 +35,8 @@ public static class WebhookRegistration
             TimeoutSeconds = TimeoutSeconds,
             ClientConfig = ClientConfig(baseUrl, r.Path, caBundlePem),
             Rules = Rules(r),
-            ObjectSelector = (r.Scope == WebhookScope.DemoTenants ? LabelSelectors.Parse(tenantSelector) : null) ?? new V1LabelSelector(),
-            NamespaceSelector = r.Scope == WebhookScope.ManagedNamespaces ? ManagedNamespaceSelector() : new V1LabelSelector(),
+            ObjectSelector = ObjectSelector(r, tenantSelector),
+            NamespaceSelector = NamespaceSelector(r),
         }).ToList(),
     };
 
@@ -57,8 +57,8 @@ public static class WebhookRegistration
             TimeoutSeconds = TimeoutSeconds,
             ClientConfig = ClientConfig(baseUrl, r.Path, caBundlePem),
             Rules = Rules(r),
-            ObjectSelector = (r.Scope == WebhookScope.DemoTenants ? LabelSelectors.Parse(tenantSelector) : null) ?? new V1LabelSelector(),
-            NamespaceSelector = r.Scope == WebhookScope.ManagedNamespaces ? ManagedNamespaceSelector() : new V1LabelSelector(),
+            ObjectSelector = ObjectSelector(r, tenantSelector),
+            NamespaceSelector = NamespaceSelector(r),
         }).ToList(),
     };
 
@@ -67,6 +67,14 @@ public static class WebhookRegistration
         Name = name,
         Labels = new Dictionary<string, string> { [TenantLabels.ManagedBy] = TenantLabels.ManagedByValue },
     };
+
+    /// <summary>DemoTenant webhooks see only this operator's tenants (its label selector); the rest see every object.</summary>
+    private static V1LabelSelector ObjectSelector(IAdmissionReviewer r, string? tenantSelector) =>
+        (r.Scope == WebhookScope.DemoTenants ? LabelSelectors.Parse(tenantSelector) : null) ?? new V1LabelSelector();
+
+    /// <summary>Workload webhooks see managed namespaces only, never the whole cluster.</summary>
+    private static V1LabelSelector NamespaceSelector(IAdmissionReviewer r) =>
+        r.Scope == WebhookScope.ManagedNamespaces ? ManagedNamespaceSelector() : new V1LabelSelector();
 
     private static Admissionregistrationv1WebhookClientConfig ClientConfig(string baseUrl, string path, string? caBundlePem) => new()
     {

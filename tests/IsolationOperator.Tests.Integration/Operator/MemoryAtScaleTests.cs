@@ -3,6 +3,7 @@ using IsolationOperator.LocalCluster;
 using IsolationOperator.Tests.Integration.Infrastructure;
 using k8s;
 using Xunit.Abstractions;
+using YamlDotNet.RepresentationModel;
 
 namespace IsolationOperator.Tests.Integration.Operator;
 
@@ -120,9 +121,11 @@ public sealed class MemoryAtScaleTests(ITestOutputHelper output) : IAsyncLifetim
     /// <summary>resources.limits.memory from the chart's values.yaml, e.g. 512Mi.</summary>
     private static long ChartMemoryLimitBytes()
     {
-        var lines = File.ReadAllLines(RepoRoot.File("charts", "isolation-operator", "values.yaml"));
-        var limits = Array.FindIndex(lines, l => l.Trim() == "limits:");
-        var value = lines.Skip(limits + 1).First(l => l.Trim().StartsWith("memory:", StringComparison.Ordinal)).Split(':')[1].Trim();
+        var yaml = new YamlStream();
+        using (var reader = new StringReader(File.ReadAllText(RepoRoot.File("charts", "isolation-operator", "values.yaml"))))
+            yaml.Load(reader);
+        var values = (YamlMappingNode)yaml.Documents[0].RootNode;
+        var value = ((YamlScalarNode)values["resources"]["limits"]["memory"]).Value!;
         value.Should().EndWith("Mi", "the chart states its memory limit in Mi");
         return long.Parse(value[..^2]) * 1024 * 1024;
     }
