@@ -27,11 +27,14 @@ fi
 
 kubectl apply -f crds/
 kubectl wait --for condition=established --timeout=60s crd/demotenants.isolation.demo.dev
+# The tenant ClusterRoles that demo RoleBindings reference (the chart ships the same file).
+kubectl apply -f charts/isolation-operator/files/tenant-clusterroles.yaml
 dotnet build -v q --nologo src/IsolationOperator >/dev/null
 # Admission too: outside a pod the operator registers its own webhook configurations (https://127.0.0.1:9443/...).
 # They stay after Ctrl-C (fail closed): `kubectl delete validatingwebhookconfiguration,mutatingwebhookconfiguration isolation-operator`.
 Operator__MetricsPort="${METRICS_PORT:-8080}" Operator__LeaseNamespace=default \
   Operator__Webhook__Enabled="${WEBHOOKS:-true}" Operator__Webhook__Port="${WEBHOOK_PORT:-9443}" \
+  Operator__RequirePodSecurity="${WEBHOOKS:-true}" \
   dotnet run --no-build --project src/IsolationOperator &
 pids+=($!)
 kubectl apply -f samples/

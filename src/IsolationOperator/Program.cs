@@ -1,8 +1,12 @@
 using IsolationOperator.Hosting;
+using IsolationOperator.Verification;
 using k8s;
 using Prometheus;
 using Serilog;
 using Serilog.Formatting.Compact;
+
+// `isolation-operator verify [TENANT] [--json]`: the verifier on demand, with the caller's kubeconfig; no operator.
+if (args.Length > 0 && args[0] == VerifyCommand.Name) return await VerifyCommand.RunAsync(args[1..], Console.Out, Console.Error);
 
 // JSON logs for machines (not a terminal), readable lines for people.
 var logConfig = new LoggerConfiguration()

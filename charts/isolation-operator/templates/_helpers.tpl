@@ -76,8 +76,8 @@ annotations:
 admissionReviewVersions: [v1]
 sideEffects: None
 matchPolicy: Equivalent
-failurePolicy: {{ $v.failurePolicy }}
-timeoutSeconds: {{ $v.timeoutSeconds }}
+failurePolicy: {{ .failurePolicy | default $v.failurePolicy }}
+timeoutSeconds: {{ .timeoutSeconds | default $v.timeoutSeconds }}
 clientConfig:
   {{- if $v.url }}
   url: {{ printf "%s%s" (trimSuffix "/" $v.url) .path | quote }}

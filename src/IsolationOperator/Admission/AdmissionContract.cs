@@ -43,6 +43,8 @@ public enum WebhookScope
     DemoTenants,
     /// <summary>Namespaced objects in namespaces the operator manages only (namespaceSelector), never cluster-wide.</summary>
     ManagedNamespaces,
+    /// <summary>The operator's own writes, wherever they go (namespaces and namespaced objects); fail-open, no selectors.</summary>
+    OperatorRequests,
 }
 
 /// <summary>One resource a webhook is called for: API group ("" for core), version, plural resource.</summary>

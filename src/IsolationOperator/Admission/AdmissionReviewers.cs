@@ -7,7 +7,11 @@ namespace IsolationOperator.Admission;
 public static class AdmissionReviewers
 {
     public static IReadOnlyList<IAdmissionReviewer> All(AdmissionContext context) =>
-        Every(context).Where(r => r.Scope != WebhookScope.ManagedNamespaces || context.Options.Webhook.WorkloadPolicies).ToList();
+        Every(context).Where(r => r.Scope != WebhookScope.ManagedNamespaces || context.Options.Webhook.WorkloadPolicies)
+            // The guard needs to know whose requests to judge: the chart names the operator's user (Operator__Admission__OperatorUser).
+            .Concat(context.Options.Webhook.GuardOperator && !string.IsNullOrWhiteSpace(context.Options.SelfUser)
+                ? [new OperatorGuardReviewer(context, context.Options.SelfUser)] : Array.Empty<IAdmissionReviewer>())
+            .ToList();
 
     private static IReadOnlyList<IAdmissionReviewer> Every(AdmissionContext context) =>
     [

@@ -33,6 +33,12 @@ public sealed class WebhookOptions
     /// </summary>
     public bool WorkloadPolicies { get; set; } = true;
 
+    /// <summary>
+    /// Serve and register /validate-operator-requests (<see cref="OperatorGuardReviewer"/>), which refuses the
+    /// operator's own writes outside the namespaces it manages. Needs Operator__Admission__OperatorUser.
+    /// </summary>
+    public bool GuardOperator { get; set; } = true;
+
     /// <summary>Secret (in the operator's namespace) that holds the CA and the serving certificate.</summary>
     public string SecretName { get; set; } = "isolation-operator-webhook-tls";
 

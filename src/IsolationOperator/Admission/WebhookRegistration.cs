@@ -12,6 +12,8 @@ public static class WebhookRegistration
 {
     public const string NameSuffix = ".isolation.demo.dev";
     public const int TimeoutSeconds = 5;
+    /// <summary>The guard judges every namespace and RoleBinding write in the cluster: short, and fail-open.</summary>
+    public const int GuardTimeoutSeconds = 2;
 
     /// <summary>The webhook's name inside its configuration, e.g. "validate-demotenant.isolation.demo.dev".</summary>
     public static string WebhookName(IAdmissionReviewer r) => r.Path.TrimStart('/') + NameSuffix;
@@ -30,9 +32,10 @@ public static class WebhookRegistration
             Name = WebhookName(r),
             AdmissionReviewVersions = ["v1"],
             SideEffects = "None",
-            FailurePolicy = "Fail",
+            // An outage of the guard must never block anyone else's request (it judges the operator's only).
+            FailurePolicy = r.Scope == WebhookScope.OperatorRequests ? "Ignore" : "Fail",
             MatchPolicy = "Equivalent",
-            TimeoutSeconds = TimeoutSeconds,
+            TimeoutSeconds = r.Scope == WebhookScope.OperatorRequests ? GuardTimeoutSeconds : TimeoutSeconds,
             ClientConfig = ClientConfig(baseUrl, r.Path, caBundlePem),
             Rules = Rules(r),
             ObjectSelector = ObjectSelector(r, tenantSelector),
@@ -90,6 +93,6 @@ public static class WebhookRegistration
             ApiVersions = [g.Key.Version],
             Resources = g.Select(x => x.Resource).Distinct().ToList(),
             Operations = r.Operations.ToList(),
-            Scope = r.Scope == WebhookScope.DemoTenants ? "Cluster" : "Namespaced",
+            Scope = r.Scope switch { WebhookScope.DemoTenants => "Cluster", WebhookScope.OperatorRequests => "*", _ => "Namespaced" },
         }).ToList();
 }

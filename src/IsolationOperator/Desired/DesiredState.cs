@@ -19,6 +19,8 @@ public static class DesiredState
     public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Fences(TenantPlan plan, string owner, string prospect) =>
     [
         NamespaceBuilder.Build(plan, owner, prospect),
+        // The operator's own grant first: suspension and the checks inside the namespace depend on it.
+        .. (RbacBuilder.BuildOperatorBinding(plan) is { } self ? [self] : Array.Empty<V1RoleBinding>()),
         .. NetworkPolicyBuilder.Build(plan),
         QuotaBuilder.BuildQuota(plan),
         CriticalPriorityQuota.Build(plan),
@@ -26,7 +28,6 @@ public static class DesiredState
         RbacBuilder.BuildServiceAccount(plan),
     ];
 
-    /// <summary>Roles, then bindings last: access is granted only once the fences are up.</summary>
-    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Access(TenantPlan plan) =>
-        [.. RbacBuilder.BuildRoles(plan), .. RbacBuilder.BuildBindings(plan)];
+    /// <summary>Bindings last: access is granted only once the fences are up.</summary>
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Access(TenantPlan plan) => [.. RbacBuilder.BuildBindings(plan)];
 }

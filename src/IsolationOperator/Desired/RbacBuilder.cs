@@ -5,9 +5,13 @@ using k8s.Models;
 namespace IsolationOperator.Desired;
 
 /// <summary>
-/// Namespace Roles written here rather than the built-in admin/edit ClusterRoles, which allow editing
+/// The tenant roles, defined here rather than taken from the built-in admin/edit ClusterRoles, which allow editing
 /// NetworkPolicies and RoleBindings and so undo the isolation. No rule grants a write on NetworkPolicies, quotas,
-/// limit ranges, RBAC, the namespace, ServiceAccounts or existing Secrets (the operator's generated ones among them).
+/// limit ranges, RBAC, the namespace, ServiceAccounts, PodDisruptionBudgets or existing Secrets (the operator's
+/// generated ones among them).
+/// "Bind, don't hold": the roles are ClusterRoles the chart ships (charts/isolation-operator/files/tenant-clusterroles.yaml,
+/// held equal to <see cref="BuildClusterRoles"/> by a test); tenant RoleBindings reference them, and the operator
+/// needs only <c>bind</c> on these names, never the permissions themselves.
 /// </summary>
 public static class RbacBuilder
 {
@@ -18,6 +22,8 @@ public static class RbacBuilder
     /// <summary>Roles spec.workloadRole may name; admin is left out: a pod's token has no business reading RBAC.</summary>
     public static readonly IReadOnlyList<string> WorkloadRoles = ["view", "edit"];
     public const string AccessBindingPrefix = "access-";
+    /// <summary>The binding that gives the operator itself its in-namespace permissions (suspension, checks).</summary>
+    public const string OperatorBindingName = "isolation-operator";
 
     private static readonly string[] Read = ["get", "list", "watch"];
     private static readonly string[] Write = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
@@ -46,7 +52,7 @@ public static class RbacBuilder
         Rule("batch", Write, "jobs", "cronjobs"),
         Rule("networking.k8s.io", Write, "ingresses"),
         Rule("autoscaling", Write, "horizontalpodautoscalers"),
-        Rule("policy", Write, "poddisruptionbudgets"),
+        // PodDisruptionBudgets stay read-only (ViewRules): a tenant's minAvailable could block every node drain.
     ];
 
     private static readonly V1PolicyRule[] AdminRules =
@@ -65,14 +71,29 @@ public static class RbacBuilder
             ["view"] = ("tenant-view", ViewRules),
         };
 
-    public static IReadOnlyList<V1Role> BuildRoles(TenantPlan plan) =>
-        Roles.Values.Select(r => new V1Role
+    /// <summary>The tenant ClusterRoles as the chart ships them (and as tests and run-local install them).</summary>
+    public static IReadOnlyList<V1ClusterRole> BuildClusterRoles() =>
+        Roles.Values.Select(r => new V1ClusterRole
         {
             ApiVersion = "rbac.authorization.k8s.io/v1",
-            Kind = "Role",
-            Metadata = TenantLabels.Meta(plan.Tenant, r.RoleName, plan.Namespace),
+            Kind = "ClusterRole",
+            Metadata = new V1ObjectMeta { Name = r.RoleName, Labels = new Dictionary<string, string> { ["app.kubernetes.io/part-of"] = "isolation-operator" } },
             Rules = r.Rules.ToList(),
         }).OrderBy(r => r.Metadata.Name, StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// The operator's own binding in the tenant namespace, to the ClusterRole the chart names for it: what the
+    /// operator does inside a demo namespace (scale workloads down, delete their pods) it may do there only.
+    /// None when the operator runs with those permissions held (a local run as cluster admin).
+    /// </summary>
+    public static V1RoleBinding? BuildOperatorBinding(TenantPlan plan) => plan.OperatorAccess is not { } self ? null : new()
+    {
+        ApiVersion = "rbac.authorization.k8s.io/v1",
+        Kind = "RoleBinding",
+        Metadata = TenantLabels.Meta(plan.Tenant, OperatorBindingName, plan.Namespace),
+        RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = self.ClusterRole },
+        Subjects = [self.Subject()],
+    };
 
     public static V1ServiceAccount BuildServiceAccount(TenantPlan plan) => new()
     {
@@ -120,7 +141,7 @@ public static class RbacBuilder
         ApiVersion = "rbac.authorization.k8s.io/v1",
         Kind = "RoleBinding",
         Metadata = TenantLabels.Meta(plan.Tenant, name, plan.Namespace),
-        RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = role },
+        RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = role },
         Subjects = [subject],
     };
 

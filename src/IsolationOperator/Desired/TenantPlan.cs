@@ -24,6 +24,8 @@ public sealed record TenantPlan
     /// <summary>Per egress CIDR, the denied ranges inside it (ipBlock.except).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> EgressExcept { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     public IReadOnlyList<SecretPlan> Secrets { get; init; } = [];
+    /// <summary>The operator's own in-namespace grant (<see cref="RbacBuilder.BuildOperatorBinding"/>), from its configuration.</summary>
+    public OperatorAccess? OperatorAccess { get; init; }
     /// <summary>spec.isolation.nodes.selector: every pod of the demo is pinned to these node labels.</summary>
     public IReadOnlyDictionary<string, string> NodeSelector { get; init; } = new Dictionary<string, string>();
     /// <summary>spec.isolation.nodes.tolerations: the only tolerations the demo's pods get and may carry.</summary>

@@ -132,6 +132,7 @@ public static class TenantPlanner
             EgressCIDRs = egress.Cidrs,
             EgressExcept = egress.Except,
             Secrets = secrets,
+            OperatorAccess = policy.OperatorAccess,
             NodeSelector = new SortedDictionary<string, string>(spec.Isolation?.Nodes?.Selector ?? new Dictionary<string, string>(), StringComparer.Ordinal),
             Tolerations = spec.Isolation?.Nodes?.Tolerations?.ToList() ?? [],
             RuntimeClassName = spec.Isolation?.RuntimeClassName is { Length: > 0 } runtime ? runtime : null,

@@ -31,10 +31,17 @@ public sealed class ClusterCache
         ResourceQuotas = new(client, OwnedKinds.ResourceQuotas, Owned(), log);
         LimitRanges = new(client, OwnedKinds.LimitRanges, Owned(), log);
         ServiceAccounts = new(client, OwnedKinds.ServiceAccounts, Owned(), log);
+        // Never listed or watched: the operator may read Secrets only inside demo namespaces (its RoleBinding there),
+        // so this store holds what it wrote or read by name (GeneratedSecrets), key names only.
         Secrets = new(client, OwnedKinds.Secrets, Owned(StripSecretValues), log);
-        Roles = new(client, OwnedKinds.Roles, Owned(o => { if (o is V1Role r) CachedStrings.ShareRules(r); }), log);
         // All RoleBindings in managed namespaces, not only ours: one someone else made there is reported (never deleted).
         RoleBindings = new(client, OwnedKinds.RoleBindings, Owned(selector: null), log);
+        // No watch tells the Secret store that a namespace went: forget its Secrets with it.
+        Namespaces.Changed += (old, now) =>
+        {
+            if (now is null && old is not null)
+                foreach (var s in Secrets.InNamespace(old.Metadata.Name)) Secrets.Remove(s.Metadata.NamespaceProperty, s.Metadata.Name);
+        };
     }
 
     public Informer<DemoTenant> Tenants { get; }
@@ -43,15 +50,15 @@ public sealed class ClusterCache
     public Informer<V1ResourceQuota> ResourceQuotas { get; }
     public Informer<V1LimitRange> LimitRanges { get; }
     public Informer<V1ServiceAccount> ServiceAccounts { get; }
+    /// <summary>A store only (no list, no watch): filled by the operator's own reads and writes of Secrets.</summary>
     public Informer<V1Secret> Secrets { get; }
-    public Informer<V1Role> Roles { get; }
     public Informer<V1RoleBinding> RoleBindings { get; }
 
     public IReadOnlyList<IInformer> All =>
-        [Tenants, Namespaces, NetworkPolicies, ResourceQuotas, LimitRanges, ServiceAccounts, Secrets, Roles, RoleBindings];
+        [Tenants, Namespaces, NetworkPolicies, ResourceQuotas, LimitRanges, ServiceAccounts, RoleBindings];
 
     /// <summary>The informers that keep only objects in managed namespaces: they start once <see cref="Namespaces"/> is synced.</summary>
-    public IReadOnlyList<IInformer> InManagedNamespaces => [NetworkPolicies, ResourceQuotas, LimitRanges, ServiceAccounts, Secrets, Roles, RoleBindings];
+    public IReadOnlyList<IInformer> InManagedNamespaces => [NetworkPolicies, ResourceQuotas, LimitRanges, ServiceAccounts, RoleBindings];
 
     public bool IsManagedNamespace(string ns) => Namespaces.Get(null, ns) is not null;
 
@@ -65,7 +72,7 @@ public sealed class ClusterCache
                 else if (TenantLabels.TenantOf(old?.Metadata) is { } was) enqueue(was); // label removed by someone
             };
         Hook(Namespaces); Hook(NetworkPolicies); Hook(ResourceQuotas); Hook(LimitRanges);
-        Hook(ServiceAccounts); Hook(Secrets); Hook(Roles);
+        Hook(ServiceAccounts);
         RoleBindings.Changed += (old, now) =>
         {
             var meta = now?.Metadata ?? old?.Metadata;

@@ -24,6 +24,8 @@ public static class OperatorMetrics
         "isolation_operator_relists_total", "Relists after the first, by kind and reason (gone: 410; decode-error: a skipped event).", "kind", "reason");
     public static readonly Counter DecodeErrors = Metrics.CreateCounter(
         "isolation_operator_decode_errors_total", "Objects or watch events that could not be decoded and were skipped.", "kind");
+    public static readonly Gauge VerificationFailures = Metrics.CreateGauge(
+        "isolation_operator_verification_failures", "Failed isolation checks and paths found by the last verification, per tenant and check.", "tenant", "check");
     public static readonly Gauge SecondsSinceWatchActivity = Metrics.CreateGauge(
         "isolation_operator_informer_seconds_since_activity", "Seconds since an informer last saw an event, a bookmark, a list or a normally ended watch.", "kind");
     public static readonly Counter WatchErrors = Metrics.CreateCounter(

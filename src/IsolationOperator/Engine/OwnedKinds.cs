@@ -77,17 +77,6 @@ public static class OwnedKinds
         Read = (c, name, ns, ct) => c.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct),
     };
 
-    public static readonly OwnedKind<V1Role> Roles = new()
-    {
-        ApiVersion = "rbac.authorization.k8s.io/v1", Kind = "Role", Resource = "roles",
-        List = async (c, sel, limit, cont, ct) => Page(await c.RbacAuthorizationV1.ListRoleForAllNamespacesAsync(labelSelector: sel, limit: limit, continueParameter: cont, cancellationToken: ct)),
-        Watch = (c, sel, rv, t, err, ct) => c.RbacAuthorizationV1.WatchListRoleForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: sel, resourceVersion: rv, timeoutSeconds: t, onError: err, cancellationToken: ct),
-        Patch = (c, p, name, ns, ct) => c.RbacAuthorizationV1.PatchNamespacedRoleAsync(p, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
-        Replace = (c, o, ct) => c.RbacAuthorizationV1.ReplaceNamespacedRoleAsync(o, o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: ct),
-        Delete = (c, name, ns, ct) => c.RbacAuthorizationV1.DeleteNamespacedRoleAsync(name, ns, cancellationToken: ct),
-        Read = (c, name, ns, ct) => c.RbacAuthorizationV1.ReadNamespacedRoleAsync(name, ns, cancellationToken: ct),
-    };
-
     public static readonly OwnedKind<V1RoleBinding> RoleBindings = new()
     {
         ApiVersion = "rbac.authorization.k8s.io/v1", Kind = "RoleBinding", Resource = "rolebindings",
@@ -115,7 +104,7 @@ public static class OwnedKinds
 
     /// <summary>The kinds a DemoTenant owns inside its namespace, in the order pruning may delete them.</summary>
     public static readonly IReadOnlyList<IOwnedKind> Namespaced =
-        [RoleBindings, Roles, NetworkPolicies, ResourceQuotas, LimitRanges, ServiceAccounts, Secrets];
+        [RoleBindings, NetworkPolicies, ResourceQuotas, LimitRanges, ServiceAccounts, Secrets];
 
     /// <summary>One event at a time: an object that does not decode becomes null (skipped and reported), never the end of the watch.</summary>
     private static async IAsyncEnumerable<(WatchEventType, DemoTenant?)> ConvertStream(IAsyncEnumerable<(WatchEventType, object)> events)

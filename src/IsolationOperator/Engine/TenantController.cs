@@ -94,7 +94,8 @@ public sealed class TenantController
         cache.Tenants.Undecodable += name => _ = events.RecordAsync(new Api.V1Alpha1.DemoTenant { Metadata = new k8s.Models.V1ObjectMeta { Name = name } },
             EventRecorder.Warning, "Unreadable", "Read", $"DemoTenant {name} has a field the operator cannot read (e.g. a date-time not in RFC 3339 form); it is skipped until the field is fixed.", CancellationToken.None);
         var reconciler = new DemoTenantReconciler(_client, cache, events, _time,
-            new ReconcilerSettings(_options.ExpiringWindow, _options.MaxClockSkew, _options.ToPlannerPolicy(), _options.Webhook.Enabled), _logs.CreateLogger<DemoTenantReconciler>());
+            new ReconcilerSettings(_options.ExpiringWindow, _options.MaxClockSkew, _options.ToPlannerPolicy(), _options.Webhook.Enabled,
+                _options.RequirePodSecurity, _options.PodSecurityCheckPeriod, _options.SecretReadPeriod, _options.VerificationPeriod), _logs.CreateLogger<DemoTenantReconciler>());
 
         try
         {

@@ -54,6 +54,37 @@ public sealed class OperatorOptions
     /// <summary>The admission policies (Operator__Admission__AdminGroup, __MaxLifetime, ...): see <see cref="AdmissionOptions"/>.</summary>
     public AdmissionOptions Admission { get; set; } = new();
 
+    /// <summary>
+    /// The ClusterRole the operator binds to itself in each demo namespace (Operator__TenantNamespaceRole; the chart
+    /// sets it). Unset: the operator holds those permissions itself (a local run as cluster admin).
+    /// </summary>
+    public string? TenantNamespaceRole { get; set; }
+
+    /// <summary>The operator's own user name (Operator__Admission__OperatorUser), whom that binding names and the guard judges.</summary>
+    public string? SelfUser => string.IsNullOrWhiteSpace(Admission.OperatorUser) ? null : Admission.OperatorUser.Trim();
+
+    /// <summary>
+    /// Operator__RequirePodSecurity: bind nobody in a namespace where a server-side dry run of a privileged pod is
+    /// admitted (the tenant is Degraded, PodSecurityEnforced=False). The chart turns it on; off, the condition only reports.
+    /// </summary>
+    public bool RequirePodSecurity { get; set; }
+
+    /// <summary>Operator__PodSecurityCheckPeriod: how often each namespace's Pod Security is probed again.</summary>
+    public TimeSpan PodSecurityCheckPeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Operator__SecretReadPeriod: generated Secrets are read by name (the operator may not list or watch Secrets), and
+    /// what was read or written is trusted this long; a Secret someone else deleted or changed is seen within it.
+    /// Each generated Secret costs one GET per period.
+    /// </summary>
+    public TimeSpan SecretReadPeriod { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Operator__VerificationPeriod: every demo's isolation is verified (SubjectAccessReviews as its subjects, and the
+    /// bindings and policies that open paths) after each change and again this often; 00:00:00 turns it off.
+    /// </summary>
+    public TimeSpan VerificationPeriod { get; set; } = TimeSpan.FromHours(1);
+
     private string? _effectiveIdentity;
 
     /// <summary>Chosen once per process: the suffix is random, and the Lease and events must name the same replica.</summary>
@@ -74,8 +105,11 @@ public sealed class OperatorOptions
         // A typo such as "group:..." would otherwise silently allow nothing.
         if (allowed.FirstOrDefault(e => !e.StartsWith("User:", StringComparison.Ordinal) && !e.StartsWith("Group:", StringComparison.Ordinal)) is { } entry)
             throw new InvalidOperationException($"Operator__AllowedSystemSubjects entry \"{entry}\" must be \"User:<name>\" or \"Group:<name>\", such as \"Group:system:serviceaccounts:ci\"");
+        if (!string.IsNullOrWhiteSpace(TenantNamespaceRole) && string.IsNullOrWhiteSpace(SelfUser))
+            throw new InvalidOperationException("Operator__TenantNamespaceRole is set but Operator__Admission__OperatorUser is not: the operator must know whom to bind, such as \"system:serviceaccount:isolation-system:isolation-operator\"");
         return new PlannerPolicy
         {
+            OperatorAccess = string.IsNullOrWhiteSpace(TenantNamespaceRole) ? null : new OperatorAccess(TenantNamespaceRole.Trim(), SelfUser!),
             NamespacePrefix = NamespacePrefix,
             ReservedNamespaces = PlannerPolicy.BuiltInReservedNamespaces.Concat(Clean(ReservedNamespaces)).Distinct(StringComparer.Ordinal).ToList(),
             AllowedSystemSubjects = allowed,

@@ -1,6 +1,7 @@
 using IsolationOperator.Api.V1Alpha1;
 using IsolationOperator.Desired;
 using IsolationOperator.Engine;
+using IsolationOperator.Verification;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,12 @@ namespace IsolationOperator.Reconciliation;
 /// The admission webhook is on, so the requested-by / last-changed-by annotations are its own (users cannot set
 /// them): copy them into status and name the person in events. Off, they could be anyone's, and are ignored.
 /// </param>
-public sealed record ReconcilerSettings(TimeSpan ExpiringWindow, TimeSpan MaxClockSkew, PlannerPolicy Policy, bool RequestersFromAnnotations = false);
+/// <param name="RequirePodSecurity">Bind nobody (Degraded) in a namespace where a privileged pod is not refused.</param>
+/// <param name="PodSecurityCheckPeriod">How often each namespace's Pod Security is probed again.</param>
+/// <param name="SecretReadPeriod">How long a Secret read or written is trusted before it is read again.</param>
+/// <param name="VerificationPeriod">How often each demo's isolation is verified again; zero turns verification off.</param>
+public sealed record ReconcilerSettings(TimeSpan ExpiringWindow, TimeSpan MaxClockSkew, PlannerPolicy Policy, bool RequestersFromAnnotations = false,
+    bool RequirePodSecurity = false, TimeSpan? PodSecurityCheckPeriod = null, TimeSpan? SecretReadPeriod = null, TimeSpan? VerificationPeriod = null);
 
 /// <summary>
 /// Level-based: given a tenant's name, observe the world (caches, spec, status, clock), let the state machine pick
@@ -33,6 +39,8 @@ public sealed class DemoTenantReconciler
     private readonly WorkloadSuspension _workloads;
     private readonly TenantStatusSteps _status;
     private readonly ResourceApplier _applier;
+    private readonly PodSecurityProbe _podSecurity;
+    private readonly TenantVerification _verification;
 
     public DemoTenantReconciler(IKubernetes client, ClusterCache cache, EventRecorder events, TimeProvider time, ReconcilerSettings settings, ILogger<DemoTenantReconciler> log)
     {
@@ -45,9 +53,11 @@ public sealed class DemoTenantReconciler
         _finalizers = new Finalizers(client, cache.Tenants, log);
         _access = new AccessRevocation(cache, _applier);
         _namespaces = new TenantNamespaces(client, cache.Namespaces, _applier);
-        _provisioner = new TenantProvisioner(cache, _applier, _namespaces, new GeneratedSecrets(client, cache.Secrets, status));
+        _podSecurity = new PodSecurityProbe(client, time, settings.PodSecurityCheckPeriod ?? TimeSpan.FromHours(1));
+        _provisioner = new TenantProvisioner(cache, _applier, _namespaces, new GeneratedSecrets(client, cache.Secrets, status, time, settings.SecretReadPeriod ?? TimeSpan.FromMinutes(10)), _podSecurity, settings.RequirePodSecurity);
         _workloads = new WorkloadSuspension(client);
-        _status = new TenantStatusSteps(status, events, new TenantConditions(cache, _applier), new ChangeEvents(events, log), settings);
+        _verification = new TenantVerification(new IsolationVerifier(client, time), cache, events, settings.VerificationPeriod ?? TimeSpan.FromHours(1));
+        _status = new TenantStatusSteps(status, events, new TenantConditions(cache, _applier), new ChangeEvents(events, log), settings, _verification);
     }
 
     public async Task<ReconcileResult> ReconcileAsync(string name, CancellationToken ct)
@@ -124,11 +134,14 @@ public sealed class DemoTenantReconciler
                 break;
             case LifecycleStep.DeleteNamespace when owned is { Metadata.DeletionTimestamp: null }:
                 await _namespaces.DeleteAsync(owned, ct);
+                _podSecurity.Forget(pass.Namespace);
                 break;
             case LifecycleStep.RecordSuspension when owned is not null && t.Status?.Suspension?.Stopped != true:
+                if (pass.Plan is { } p) await _provisioner.EnsureOperatorAccessAsync(p, ct);
                 await _status.RecordSuspensionAsync(pass, await _workloads.RunningAsync(pass.Namespace, ct), ct);
                 break;
             case LifecycleStep.StopWorkloads when owned is not null && pass.Tenant.Status?.Suspension is { Stopped: not true } s:
+                if (pass.Plan is { } plan) await _provisioner.EnsureOperatorAccessAsync(plan, ct);
                 pass.Stopped = await _workloads.StopAsync(pass.Namespace, s.Workloads ?? [], ct);
                 break;
             case LifecycleStep.ApplyDesired:
@@ -137,6 +150,8 @@ public sealed class DemoTenantReconciler
                 pass.Outcomes.AddRange(result.Outcomes);
                 pass.Secrets = result.Secrets;
                 pass.NamespaceTerminating = result.NamespaceTerminating;
+                pass.PodSecurity = result.PodSecurity;
+                pass.AccessWithheld = result.AccessWithheld;
                 break;
             case LifecycleStep.RestoreWorkloads when owned is not null && !pass.NamespaceTerminating:
                 pass.Restored = await _workloads.RestoreAsync(pass.Namespace, t.Status?.Suspension?.Workloads ?? [], ct);
@@ -152,6 +167,7 @@ public sealed class DemoTenantReconciler
                 if (_namespaces.Owned(pass.Namespace, pass.Tenant) is not null) return await _status.TerminatingAsync(pass, ct);
                 // The commit step: must not be cut short by shutdown once started.
                 await _finalizers.RemoveAsync(pass.Tenant, CancellationToken.None);
+                _verification.Forget(pass.Tenant.Metadata.Name);
                 return ReconcileResult.Done;
             case Phases.Expired:
                 return await _status.ExpiredAsync(pass, ct);

@@ -20,9 +20,14 @@ public sealed record SecretsResult(
 /// "look again", never "overwrite"), existing Secrets change only under a resourceVersion precondition, and the
 /// decision to generate (a new mark) is written to status before the values are, so a crash in between neither
 /// loses the Secret nor rotates it twice.
+/// Secrets are read by name, never listed or watched (the operator may not read Secrets outside demo namespaces): what
+/// was read or written is trusted for <paramref name="freshFor"/> (Operator__SecretReadPeriod), then read again, so a
+/// Secret someone else deleted or changed is seen within that period.
 /// </summary>
-public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cache, StatusWriter status)
+public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cache, StatusWriter status, TimeProvider time, TimeSpan freshFor)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _readAt = new(StringComparer.Ordinal);
+
     private sealed record Item(SecretPlan Plan, V1Secret? Live, SecretStatus? Recorded, SecretState State, bool RotationDue);
 
     public async Task<SecretsResult> EnsureAsync(DemoTenant tenant, TenantPlan plan, DateTimeOffset now, CancellationToken ct)
@@ -30,7 +35,7 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
         var items = new List<Item>();
         foreach (var s in plan.Secrets)
         {
-            var live = cache.Get(plan.Namespace, s.Name) ?? await ReadAsync(plan.Namespace, s.Name, ct);
+            var live = await LookAsync(plan.Namespace, s.Name, ct);
             var recorded = tenant.Status?.Secrets?.FirstOrDefault(r => r.Name == s.Name);
             var state = SecretOwnership.Of(live, recorded);
             // The cache keeps no managedFields: an unmarked Secret status already lists may be an earlier version's.
@@ -107,7 +112,22 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
             });
         }
         var rotations = plan.Secrets.Select(s => SecretBuilder.NextRotation(s, cache.Get(plan.Namespace, s.Name))).ToList();
+        // Secrets the tenant no longer asks for: looked at so that pruning (which reads the store) finds its own.
+        foreach (var gone in (tenant.Status?.Secrets ?? []).Where(r => plan.Secrets.All(s => s.Name != r.Name)))
+            await LookAsync(plan.Namespace, gone.Name, ct);
         return new SecretsResult(tenant, outcomes, rotated, notOwned, result, rotations);
+    }
+
+    /// <summary>The stored Secret while it is fresh; otherwise a read by name, which refreshes (or empties) the store.</summary>
+    private async Task<V1Secret?> LookAsync(string ns, string name, CancellationToken ct)
+    {
+        var key = ObjectStore<V1Secret>.Key(ns, name);
+        var now = time.GetUtcNow();
+        if (_readAt.TryGetValue(key, out var at) && now - at < freshFor) return cache.Get(ns, name);
+        // Stale marks would be read again anyway: dropping them keeps this bounded as demos come and go.
+        if (_readAt.Count > 2 * cache.Count + 1000)
+            foreach (var (k, t) in _readAt) if (now - t >= freshFor) _readAt.TryRemove(k, out _);
+        return await ReadAsync(ns, name, ct);
     }
 
     /// <summary>The operator's own secrets of this tenant in its namespace, by their mark (for pruning).</summary>
@@ -140,10 +160,30 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
         return secret;
     }
 
+    /// <returns>The Secret with its values; the store keeps a copy without them.</returns>
     private async Task<V1Secret?> ReadAsync(string ns, string name, CancellationToken ct)
     {
-        try { return await OwnedKinds.Secrets.Read(client, name, ns, ct); }
-        catch (Exception e) when (ApiErrors.IsNotFound(e, "secrets")) { return null; }
+        var at = time.GetUtcNow();
+        try
+        {
+            var live = await OwnedKinds.Secrets.Read(client, name, ns, ct);
+            Remember(KubernetesJson.Deserialize<V1Secret>(KubernetesJson.Serialize(live)), at);
+            return live;
+        }
+        catch (Exception e) when (ApiErrors.IsNotFound(e, "secrets"))
+        {
+            cache.Remove(ns, name);
+            _readAt[ObjectStore<V1Secret>.Key(ns, name)] = at;
+            return null;
+        }
+    }
+
+    /// <summary>Trusted until <c>freshFor</c> has passed, but only once the store really holds it (its namespace is known).</summary>
+    private void Remember(V1Secret secret, DateTimeOffset at)
+    {
+        cache.Upsert(secret);
+        if (cache.Get(secret.Metadata.NamespaceProperty, secret.Metadata.Name) is not null)
+            _readAt[ObjectStore<V1Secret>.Key(secret.Metadata.NamespaceProperty, secret.Metadata.Name)] = at;
     }
 
     /// <returns>The created Secret, or null when one of that name already exists.</returns>
@@ -154,7 +194,7 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
             var created = await client.CoreV1.CreateNamespacedSecretAsync(secret, secret.Metadata.NamespaceProperty,
                 fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct);
             OperatorMetrics.Writes.WithLabels("Secret", "create").Inc();
-            cache.Upsert(created);
+            Remember(created, time.GetUtcNow());
             return created;
         }
         catch (Exception e) when (ApiErrors.IsAlreadyExists(e)) { return null; }
@@ -169,7 +209,7 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
         var replaced = await client.CoreV1.ReplaceNamespacedSecretAsync(desired, desired.Metadata.Name, desired.Metadata.NamespaceProperty,
             fieldManager: OperatorIdentity.FieldManager, cancellationToken: ct);
         OperatorMetrics.Writes.WithLabels("Secret", "update").Inc();
-        cache.Upsert(replaced);
+        Remember(replaced, time.GetUtcNow());
         return replaced;
     }
 

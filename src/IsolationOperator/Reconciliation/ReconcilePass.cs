@@ -25,6 +25,10 @@ public sealed class ReconcilePass
     public List<V1RoleBinding> Revoked { get; } = [];
     public SecretsResult? Secrets { get; set; }
     public bool NamespaceTerminating { get; set; }
+    /// <summary>What the Pod Security probe found in the namespace this pass (null: not probed).</summary>
+    public PodSecurityResult? PodSecurity { get; set; }
+    /// <summary>Access bindings were not written because Pod Security is required and not shown to be enforced.</summary>
+    public bool AccessWithheld { get; set; }
     public bool ExpiryRecorded { get; set; }
     public bool SuspensionStarted { get; set; }
     public int Restored { get; set; } = -1;

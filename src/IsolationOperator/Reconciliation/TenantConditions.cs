@@ -9,7 +9,8 @@ namespace IsolationOperator.Reconciliation;
 /// <summary>The conditions of a provisioned tenant, read from what the caches observe now.</summary>
 public sealed class TenantConditions(ClusterCache cache, ResourceApplier applier)
 {
-    public List<V1Condition> Provisioned(DemoTenant tenant, TenantPlan plan, IReadOnlyList<string> secretsNotOwned, IReadOnlyList<ApplyOutcome> heldOff)
+    public List<V1Condition> Provisioned(DemoTenant tenant, TenantPlan plan, IReadOnlyList<string> secretsNotOwned, IReadOnlyList<ApplyOutcome> heldOff,
+        PodSecurityResult? podSecurity = null, bool accessWithheld = false)
     {
         var foreign = ForeignAccess(tenant, plan);
         var gen = tenant.Metadata.Generation;
@@ -34,8 +35,10 @@ public sealed class TenantConditions(ClusterCache cache, ResourceApplier applier
                 ? Conditions.Make(ConditionTypes.Uncontested, false, "CompetingWriter",
                     string.Join("; ", contested) + ". Another controller or person is writing these objects: stop it, or the demo's isolation cannot be guaranteed.", gen)
                 : Conditions.Make(ConditionTypes.Uncontested, true, "NoCompetingWriter", "No other writer is fighting over the tenant's objects.", gen),
+            // Claims only what was checked: the labels are written; whether anything enforces them is PodSecurityEnforced.
             Conditions.Make(ConditionTypes.NamespaceReady, true, "Provisioned",
-                $"Namespace {plan.Namespace} exists with Pod Security \"restricted\".", gen),
+                $"Namespace {plan.Namespace} exists, labelled for Pod Security \"restricted\".", gen),
+            PodSecurity(podSecurity, gen),
             unseen.Count > 0
                 ? Conditions.Make(ConditionTypes.NetworkIsolated, false, "PolicyNotObserved",
                     $"NetworkPolicy {string.Join(", ", unseen)} is missing or altered in the cluster; the operator is restoring it.", gen)
@@ -47,6 +50,9 @@ public sealed class TenantConditions(ClusterCache cache, ResourceApplier applier
             : foreign.Count > 0
                 ? Conditions.Make(ConditionTypes.AccessScoped, false, "UnlistedSubjects",
                     $"Access is wider than spec.access: {string.Join("; ", foreign)}. The operator does not delete objects it does not own: remove these bindings or add the subjects to spec.access.", gen)
+            : accessWithheld
+                ? Conditions.Make(ConditionTypes.AccessScoped, false, "AccessWithheld",
+                    $"Nobody is bound in {plan.Namespace} until Pod Security is enforced there (the platform requires it): see PodSecurityEnforced.", gen)
             : plan.Suspended
                 ? Conditions.Make(ConditionTypes.AccessScoped, true, "Suspended", "The demo is suspended: nobody is bound to its roles.", gen)
                 : Conditions.Make(ConditionTypes.AccessScoped, true, "RolesBound",
@@ -70,6 +76,14 @@ public sealed class TenantConditions(ClusterCache cache, ResourceApplier applier
         : Conditions.Make(ConditionTypes.Expiring, false, expiresAt is null ? "NoExpiry" : "NotDue",
             expiresAt is { } at ? $"The demo expires at {at:u}." : "The demo has no expiry.", tenant.Metadata.Generation);
 
+    private static V1Condition PodSecurity(PodSecurityResult? r, long? gen) => r switch
+    {
+        { Enforced: true } => Conditions.Make(ConditionTypes.PodSecurityEnforced, true, "PrivilegedPodRefused", r.Message, gen),
+        { Enforced: false } => Conditions.Make(ConditionTypes.PodSecurityEnforced, false, "PrivilegedPodAdmitted", r.Message, gen),
+        { } => new V1Condition { Type = ConditionTypes.PodSecurityEnforced, Status = "Unknown", Reason = "NotChecked", Message = r.Message, ObservedGeneration = gen },
+        null => new V1Condition { Type = ConditionTypes.PodSecurityEnforced, Status = "Unknown", Reason = "NotChecked", Message = "Not checked yet.", ObservedGeneration = gen },
+    };
+
     /// <summary>The tenant's own objects in its namespace, and the namespace itself.</summary>
     public List<ManagedResource> ManagedResources(string tenant, string ns)
     {
@@ -79,7 +93,7 @@ public sealed class TenantConditions(ClusterCache cache, ResourceApplier applier
             ? [new ManagedResource { ApiVersion = "v1", Kind = "Namespace", Name = ns }] : Array.Empty<ManagedResource>();
         return nsItself.Concat(Of(cache.NetworkPolicies)).Concat(Of(cache.ResourceQuotas))
             .Concat(Of(cache.LimitRanges)).Concat(Of(cache.ServiceAccounts)).Concat(Of(cache.Secrets))
-            .Concat(Of(cache.Roles)).Concat(Of(cache.RoleBindings))
+            .Concat(Of(cache.RoleBindings))
             .OrderBy(r => r.Kind, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
     }
 

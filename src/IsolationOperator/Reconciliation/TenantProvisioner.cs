@@ -6,13 +6,15 @@ using k8s.Models;
 
 namespace IsolationOperator.Reconciliation;
 
-public sealed record ProvisionResult(DemoTenant Tenant, IReadOnlyList<ApplyOutcome> Outcomes, SecretsResult? Secrets, bool NamespaceTerminating);
+public sealed record ProvisionResult(DemoTenant Tenant, IReadOnlyList<ApplyOutcome> Outcomes, SecretsResult? Secrets, bool NamespaceTerminating,
+    PodSecurityResult? PodSecurity = null, bool AccessWithheld = false);
 
 /// <summary>
 /// Makes the tenant's namespace match its plan: fences, then secrets, then roles and bindings; then removes what the
 /// plan no longer asks for. Acts only inside the tenant's own namespace: a labelled copy elsewhere is not ours.
 /// </summary>
-public sealed class TenantProvisioner(ClusterCache cache, ResourceApplier applier, TenantNamespaces namespaces, GeneratedSecrets secrets)
+public sealed class TenantProvisioner(ClusterCache cache, ResourceApplier applier, TenantNamespaces namespaces, GeneratedSecrets secrets,
+    PodSecurityProbe podSecurity, bool requirePodSecurity)
 {
     public async Task<ProvisionResult> ApplyAsync(DemoTenant tenant, TenantPlan plan, DateTimeOffset now, CancellationToken ct)
     {
@@ -27,10 +29,13 @@ public sealed class TenantProvisioner(ClusterCache cache, ResourceApplier applie
         foreach (var o in fences.Skip(1)) outcomes.Add(await ApplyAsync(o, driftOnly, ct));
         var secretResult = await secrets.EnsureAsync(tenant, plan, now, ct);
         outcomes.AddRange(secretResult.Outcomes);
-        var access = DesiredState.Access(plan);
+        // Before anyone is bound: a namespace where a privileged pod is admitted gets no access when the platform requires it.
+        var security = await podSecurity.CheckAsync(plan, ct);
+        var withheld = requirePodSecurity && security.Enforced != true && !plan.Suspended;
+        var access = withheld ? [] : DesiredState.Access(plan);
         foreach (var o in access) outcomes.Add(await ApplyAsync(o, driftOnly, ct));
         outcomes.AddRange(await PruneAsync(secretResult.Tenant, plan, [.. fences, .. access], ct));
-        return new ProvisionResult(secretResult.Tenant, outcomes, secretResult, false);
+        return new ProvisionResult(secretResult.Tenant, outcomes, secretResult, false, security, withheld);
     }
 
     private Task<ApplyOutcome> ApplyAsync(IKubernetesObject<V1ObjectMeta> o, bool driftOnly, CancellationToken ct) => o switch
@@ -39,10 +44,31 @@ public sealed class TenantProvisioner(ClusterCache cache, ResourceApplier applie
         V1ResourceQuota x => applier.ApplyAsync(OwnedKinds.ResourceQuotas, cache.ResourceQuotas, x, ct, driftOnly),
         V1LimitRange x => applier.ApplyAsync(OwnedKinds.LimitRanges, cache.LimitRanges, x, ct, driftOnly),
         V1ServiceAccount x => applier.ApplyAsync(OwnedKinds.ServiceAccounts, cache.ServiceAccounts, x, ct, driftOnly),
-        V1Role x => applier.ApplyAsync(OwnedKinds.Roles, cache.Roles, x, ct, driftOnly),
-        V1RoleBinding x => applier.ApplyAsync(OwnedKinds.RoleBindings, cache.RoleBindings, x, ct, driftOnly),
+        V1RoleBinding x => ApplyBindingAsync(x, driftOnly, ct),
         _ => throw new InvalidOperationException($"no applier for {o.Kind}"),
     };
+
+    /// <summary>
+    /// The operator's own grant in the namespace, before it scales or deletes workloads there: suspension and resume
+    /// run before the rest of the desired state is applied, and must not depend on a binding someone deleted or that
+    /// names an earlier identity of the operator.
+    /// </summary>
+    public async Task EnsureOperatorAccessAsync(TenantPlan plan, CancellationToken ct)
+    {
+        if (RbacBuilder.BuildOperatorBinding(plan) is { } binding) await ApplyBindingAsync(binding, driftOnly: false, ct);
+    }
+
+    /// <summary>
+    /// roleRef cannot change in place (the API refuses it): a binding that points elsewhere, such as a namespace Role
+    /// of an earlier version where the tenant ClusterRole is now bound, is deleted and made again.
+    /// </summary>
+    private async Task<ApplyOutcome> ApplyBindingAsync(V1RoleBinding desired, bool driftOnly, CancellationToken ct)
+    {
+        if (cache.RoleBindings.Get(desired.Metadata.NamespaceProperty, desired.Metadata.Name) is { } live
+            && (live.RoleRef.Kind != desired.RoleRef.Kind || live.RoleRef.Name != desired.RoleRef.Name))
+            await applier.DeleteAsync(OwnedKinds.RoleBindings, cache.RoleBindings, live, ct);
+        return await applier.ApplyAsync(OwnedKinds.RoleBindings, cache.RoleBindings, desired, ct, driftOnly);
+    }
 
     /// <summary>Objects of this tenant in its namespace that the plan no longer asks for. Access goes first.</summary>
     private async Task<List<ApplyOutcome>> PruneAsync(DemoTenant tenant, TenantPlan plan, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> desired, CancellationToken ct)
@@ -56,7 +82,6 @@ public sealed class TenantProvisioner(ClusterCache cache, ResourceApplier applie
                 outcomes.Add(await applier.DeleteAsync(kind, informer, o, ct));
         }
         await Prune(OwnedKinds.RoleBindings, cache.RoleBindings);
-        await Prune(OwnedKinds.Roles, cache.Roles);
         await Prune(OwnedKinds.NetworkPolicies, cache.NetworkPolicies);
         await Prune(OwnedKinds.ResourceQuotas, cache.ResourceQuotas);
         await Prune(OwnedKinds.LimitRanges, cache.LimitRanges);

@@ -10,7 +10,8 @@ namespace IsolationOperator.Reconciliation;
 /// records written before irreversible steps), one condition reason per exit, an event only when a write happened.
 /// Each write starts from a copy of the current status, so nothing recorded earlier is dropped.
 /// </summary>
-public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events, TenantConditions conditions, ChangeEvents changes, ReconcilerSettings settings)
+public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events, TenantConditions conditions, ChangeEvents changes, ReconcilerSettings settings,
+    TenantVerification verification)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
 
@@ -126,13 +127,22 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
         }
 
         var heldOff = pass.Outcomes.Where(o => o.Action == ApplyAction.HeldOff).ToList();
-        var list = conditions.Provisioned(t, plan, pass.Secrets?.NotOwned ?? [], heldOff);
+        var list = conditions.Provisioned(t, plan, pass.Secrets?.NotOwned ?? [], heldOff, pass.PodSecurity, pass.AccessWithheld);
         var quotaPending = list.Any(c => c is { Type: ConditionTypes.QuotaEnforced, Status: "False" });
-        var notReady = list.Where(c => c.Status != "True").ToList();
+        // Pod Security decides readiness only where the platform requires it (Operator__RequirePodSecurity).
+        var notReady = list.Where(c => c.Status != "True" && (c.Type != ConditionTypes.PodSecurityEnforced || settings.RequirePodSecurity)).ToList();
+        var securityUnknown = settings.RequirePodSecurity && pass.PodSecurity is { Enforced: null };
+        // Verified after anything was written (so a drift repair re-verifies), on a spec change and on its schedule.
+        // Only once settled: bindings just written may not yet be in the API server's authorizer.
+        var (verified, verificationStatus, verifyDue) = notReady.Count == 0 && !quotaPending
+            ? await verification.RunAsync(pass, pass.Outcomes.Any(o => o.Action is not ApplyAction.Unchanged), ct)
+            : verification.Previous(pass);
         var phase = TenantLifecycle.Settle(transition.Phase, notReady.Count == 0, quotaPending);
         list.Add(Conditions.Make(ConditionTypes.Ready, notReady.Count == 0, notReady.Count == 0 ? "Provisioned" : notReady[0].Reason,
             notReady.Count == 0 ? $"Namespace {plan.Namespace} is isolated and ready for {t.Spec.Prospect}." : string.Join(" ", notReady.Select(c => c.Message)), gen));
         list.Add(TenantConditions.Expiring(t, plan.ExpiresAt, pass.Facts.InWarningWindow));
+        // Reported beside Ready, not inside it: a path someone else opened is theirs to close (the event says so).
+        if (verified is not null) list.Add(verified);
 
         var before = t.Status;
         var extended = Lifecycle.WasExtended(t, plan) && before?.Phase is not (null or Phases.Failed);
@@ -145,6 +155,7 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
         s.ManagedResources = conditions.ManagedResources(t.Metadata.Name, plan.Namespace);
         s.Secrets = pass.Secrets?.Status is { Count: > 0 } secrets ? secrets.ToList() : null;
         if (extended) (s.ExtendedAt, s.ExtendedBy) = (pass.Now, extendedBy);
+        s.Verification = verificationStatus;
         var resumed = pass.Event == TenantEvent.ResumeRequested && pass.Restored >= 0;
         if (resumed) s.Suspension = null;
         else if (transition.Phase == Phases.Suspended && s.Suspension is not null) s.Suspension.Stopped = true;
@@ -163,8 +174,9 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
             await events.RecordAsync(t, EventRecorder.Warning, notReady[0].Reason, "Check", notReady[0].Message, ct);
 
         if (quotaPending) return ReconcileResult.After(Poll);
+        if (securityUnknown) return ReconcileResult.After(TimeSpan.FromMinutes(1));
         return ReconcileResult.Earliest(pass.Now, Lifecycle.Deadlines(plan.ExpiresAt, plan.Access, settings.ExpiringWindow, pass.Now)
-            .Concat(pass.Secrets?.NextRotations ?? []).Concat(heldOff.Select(o => o.RetryAt)));
+            .Concat(pass.Secrets?.NextRotations ?? []).Concat(heldOff.Select(o => o.RetryAt)).Append(verifyDue));
     }
 
     private static List<V1Condition> ExpiredConditions(ReconcilePass pass, DateTimeOffset at)

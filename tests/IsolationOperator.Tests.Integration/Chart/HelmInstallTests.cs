@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IsolationOperator.Api.V1Alpha1;
+using IsolationOperator.Desired;
 using IsolationOperator.Reconciliation;
 using IsolationOperator.Tests.Integration.Infrastructure;
 using k8s;
@@ -18,7 +19,7 @@ public sealed class HelmInstallTests(InstalledChart chart, ITestOutputHelper out
 {
     // ClusterCache: one informer (list + watch) per kind.
     private static readonly string[] InformedResources =
-        ["demotenants", "namespaces", "networkpolicies", "resourcequotas", "limitranges", "serviceaccounts", "secrets", "roles", "rolebindings"];
+        ["demotenants", "namespaces", "networkpolicies", "resourcequotas", "limitranges", "serviceaccounts", "rolebindings"];
 
     private IKubernetes Admin => chart.Admin;
 
@@ -76,8 +77,12 @@ public sealed class HelmInstallTests(InstalledChart chart, ITestOutputHelper out
             (Tenants.Condition(ready, type)?.Status).Should().Be("True", "condition {0} should be True", type);
         (Tenants.Condition(ready, ConditionTypes.Expiring)?.Status).Should().Be("False", "a week-long demo is not about to expire");
         var ns = ready.Status!.Namespace!;
-        (await Admin.RbacAuthorizationV1.ListNamespacedRoleAsync(ns)).Items.Select(r => r.Metadata.Name)
-            .Should().Contain(["tenant-admin", "tenant-edit", "tenant-view"], "the operator holds every permission its Roles grant");
+        var bindings = (await Admin.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns)).Items;
+        bindings.Where(b => b.Metadata.Name != RbacBuilder.OperatorBindingName).Should().NotBeEmpty()
+            .And.OnlyContain(b => b.RoleRef.Kind == "ClusterRole" && b.RoleRef.Name.StartsWith("tenant-"),
+                "the operator binds the chart's tenant ClusterRoles, holding only bind on them");
+        bindings.Should().ContainSingle(b => b.Metadata.Name == RbacBuilder.OperatorBindingName).Which.RoleRef.Name.Should().Be(chart.Options.TenantNamespaceRole);
+        (await Admin.RbacAuthorizationV1.ListNamespacedRoleAsync(ns)).Items.Should().BeEmpty("no Role is written any more");
         (await Admin.CoreV1.ReadNamespacedSecretAsync("demo-db", ns)).Data.Keys.Should().BeEquivalentTo("username", "password");
     }
 
@@ -103,7 +108,8 @@ public sealed class HelmInstallTests(InstalledChart chart, ITestOutputHelper out
         await Tenants.PatchSpecAsync(Admin, tenant.Metadata.Name, new { suspended = true });
         await Tenants.WaitForPhaseAsync(Admin, tenant.Metadata.Name, Phases.Suspended);
         (await Admin.AppsV1.ReadNamespacedDeploymentAsync("web", ns)).Spec.Replicas.Should().Be(0);
-        (await Admin.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns)).Items.Should().BeEmpty("nobody has access while suspended");
+        (await Admin.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns)).Items.Select(b => b.Metadata.Name)
+            .Should().Equal([RbacBuilder.OperatorBindingName], "nobody has access while suspended, but for the operator's own grant to scale workloads");
 
         await Tenants.PatchSpecAsync(Admin, tenant.Metadata.Name, new { suspended = false });
         await Tenants.WaitForPhaseAsync(Admin, tenant.Metadata.Name, Phases.Ready);
@@ -181,8 +187,12 @@ public sealed class HelmInstallTests(InstalledChart chart, ITestOutputHelper out
         requests.Where(r => r.Resource is null && !r.RequestUri.StartsWith("/version", StringComparison.Ordinal)).Select(r => r.ToString()).Should()
             .BeEmpty("the operator makes only resource requests besides reading the server's clock");
 
-        var granted = chart.Manifest.RulesBoundTo(chart.ServiceAccount, chart.Namespace);
-        var own = granted.Where(g => !g.RoleName.EndsWith("-tenant-permissions", StringComparison.Ordinal)).ToList();
+        // What the operator binds itself to in each demo namespace counts as granted there, and only there.
+        var inTenants = chart.Manifest.Find("ClusterRole", chart.Options.TenantNamespaceRole!)!.As<V1ClusterRole>().Rules;
+        var tenantNamespaces = requests.Where(r => r.Namespace?.StartsWith(chart.Options.NamespacePrefix, StringComparison.Ordinal) == true).Select(r => r.Namespace!).Distinct();
+        var granted = chart.Manifest.RulesBoundTo(chart.ServiceAccount, chart.Namespace)
+            .Concat(tenantNamespaces.SelectMany(ns => inTenants.Select(rule => new GrantedRule("ClusterRole", chart.Options.TenantNamespaceRole!, ns, rule)))).ToList();
+        var own = granted;
         var exercised = new HashSet<Permission>();
         var notGranted = new List<string>();
         var onlyAsTenantPermission = new List<string>();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using IsolationOperator.Api.V1Alpha1;
 using IsolationOperator.Hosting;
 using IsolationOperator.LocalCluster;
@@ -51,7 +50,10 @@ public sealed class InstalledChart : IAsyncLifetime
         StartedAt = DateTimeOffset.UtcNow.AddSeconds(-1);
         // Webhooks off: the chart's configurations (no objectSelector) would send every DemoTenant on the shared plane
         // to a Service no pod backs, and fail closed for all the other test classes.
+        // rbac.tenantRoles.create=false: the tenant ClusterRoles are already on this plane (Crd.InstallAsync applies the
+        // chart's files/tenant-clusterroles.yaml), as a second release on a real cluster would find them.
         Install = await Helm.RunAsync("install", Release, Helm.ChartPath, "--namespace", Namespace, "--create-namespace", "--set", "webhook.enabled=false",
+            "--set", "rbac.tenantRoles.create=false",
             "--kubeconfig", Plane.KubeconfigPath);
         if (Install.ExitCode != 0)
         {
@@ -68,21 +70,15 @@ public sealed class InstalledChart : IAsyncLifetime
 
         Manifest = RenderedChart.Parse(manifest.Stdout);
         ServiceAccount = Manifest.ServiceAccountName;
-        var env = Manifest.Deployment.Spec.Template.Spec.Containers.Single().Env
-            .Where(e => e.Value is not null).ToDictionary(e => e.Name, e => e.Value);
-        Options = new OperatorOptions
-        {
-            // As the chart configures its pods...
-            LeaderElection = bool.Parse(env["Operator__LeaderElection"]),
-            LeaseNamespace = env["Operator__LeaseNamespace"],
-            LeaseName = env["Operator__LeaseName"],
-            Workers = int.Parse(env["Operator__Workers"], CultureInfo.InvariantCulture),
-            ResyncPeriod = TimeSpan.Parse(env["Operator__ResyncPeriod"], CultureInfo.InvariantCulture),
-            // ...except what a test needs: seconds-long expiry warnings, its own tenants only, its own name.
-            ExpiringWindow = TimeSpan.FromSeconds(5),
-            TenantSelector = $"{OperatorUnderTest.RunLabel}={RunId}",
-            Identity = $"chart-operator-{RunId}",
-        };
+        // As the chart configures its pods...
+        Options = ChartEnvironment.Options(Manifest);
+        // ...except what a test needs: seconds-long expiry warnings, its own tenants only, its own name. This shared
+        // plane runs no webhook and 1.20 has no Pod Security admission, so nothing enforces Pod Security here; the
+        // chart's requirePodSecurity is proven on a plane with the webhook (Guard/OperatorTokenTests).
+        Options.ExpiringWindow = TimeSpan.FromSeconds(5);
+        Options.TenantSelector = $"{OperatorUnderTest.RunLabel}={RunId}";
+        Options.Identity = $"chart-operator-{RunId}";
+        Options.RequirePodSecurity = false;
 
         var client = Plane.ClientFor(UserName, "system:serviceaccounts", $"system:serviceaccounts:{Namespace}", "system:authenticated");
         var runtime = new OperatorRuntime(client, Options, TimeProvider.System, OperatorUnderTest.Logs);

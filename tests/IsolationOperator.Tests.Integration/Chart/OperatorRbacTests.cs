@@ -1,4 +1,5 @@
 using IsolationOperator.Desired;
+using k8s.Models;
 
 namespace IsolationOperator.Tests.Integration.Chart;
 
@@ -32,12 +33,6 @@ public sealed class OperatorRbacTests
         new("", "namespaces", "patch"), // ResourceApplier.ApplyAsync: server-side apply (OwnedKinds.Namespaces.Patch)
         new("", "namespaces", "update"), // ResourceApplier.ApplyAsync: Replace after an apply that left a foreign field
         new("", "namespaces", "delete"), // TenantNamespaces.DeleteAsync: expiry and deletion (LifecycleStep.DeleteNamespace)
-        new("", "secrets", "get"), // GeneratedSecrets.ReadAsync: a cache miss, and the Secret found after AlreadyExists
-        new("", "secrets", "list"), // Informer (ClusterCache.Secrets)
-        new("", "secrets", "watch"), // Informer (ClusterCache.Secrets)
-        new("", "secrets", "create"), // GeneratedSecrets.CreateAsync: values are generated only by a create
-        new("", "secrets", "update"), // GeneratedSecrets.ReplaceAsync: rotation and new keys, with a resourceVersion precondition
-        new("", "secrets", "delete"), // TenantProvisioner.PruneAsync: a marked secret no longer in spec.secrets
         new("", "serviceaccounts", "list"), // Informer (ClusterCache.ServiceAccounts)
         new("", "serviceaccounts", "watch"), // Informer (ClusterCache.ServiceAccounts)
         new("", "serviceaccounts", "create"), // ResourceApplier.ApplyAsync creating demo-workload
@@ -62,18 +57,23 @@ public sealed class OperatorRbacTests
         new("networking.k8s.io", "networkpolicies", "patch"), // ResourceApplier.ApplyAsync
         new("networking.k8s.io", "networkpolicies", "update"), // ResourceApplier.ApplyAsync: Replace (e.g. a matchLabels an admin added to default-deny)
         new("networking.k8s.io", "networkpolicies", "delete"), // DemoTenantReconciler.PruneAsync: an allowance no longer in spec.network
-        new("rbac.authorization.k8s.io", "roles", "list"), // Informer (ClusterCache.Roles)
-        new("rbac.authorization.k8s.io", "roles", "watch"), // Informer (ClusterCache.Roles)
-        new("rbac.authorization.k8s.io", "roles", "create"), // ResourceApplier.ApplyAsync creating tenant-admin/edit/view
-        new("rbac.authorization.k8s.io", "roles", "patch"), // ResourceApplier.ApplyAsync
-        new("rbac.authorization.k8s.io", "roles", "update"), // ResourceApplier.ApplyAsync: Replace
-        new("rbac.authorization.k8s.io", "roles", "delete"), // DemoTenantReconciler.PruneAsync
         new("rbac.authorization.k8s.io", "rolebindings", "list"), // Informer (ClusterCache.RoleBindings, all bindings: foreign ones are reported)
         new("rbac.authorization.k8s.io", "rolebindings", "watch"), // Informer (ClusterCache.RoleBindings)
         new("rbac.authorization.k8s.io", "rolebindings", "create"), // ResourceApplier.ApplyAsync creating access-* and demo-workload-<role>
         new("rbac.authorization.k8s.io", "rolebindings", "patch"), // ResourceApplier.ApplyAsync
         new("rbac.authorization.k8s.io", "rolebindings", "update"), // ResourceApplier.ApplyAsync: Replace
         new("rbac.authorization.k8s.io", "rolebindings", "delete"), // PruneAsync (suspension, expired access), ExpireAsync, FinalizeAsync
+        new("authorization.k8s.io", "subjectaccessreviews", "create"), // IsolationVerifier.AllowedAsync: the access matrix, as each subject
+        new("rbac.authorization.k8s.io", "clusterrolebindings", "list"), // IsolationVerifier.SnapshotAsync: who is bound cluster-wide (paths)
+        new("rbac.authorization.k8s.io", "clusterroles", "bind"), // writing a RoleBinding to a tenant ClusterRole or to the operator's own, resourceNames only
+    ];
+
+    /// <summary>
+    /// ClusterRole &lt;release&gt;-in-tenant-namespaces: never bound by the chart; the operator binds itself to it in each
+    /// demo namespace (RbacBuilder.BuildOperatorBinding), so these calls work there and nowhere else.
+    /// </summary>
+    public static readonly IReadOnlyList<Permission> InTenantNamespacesRole =
+    [
         new("apps", "deployments", "list"), // WorkloadSuspension.RunningAsync (ListNamespacedDeployment)
         new("apps", "deployments", "patch"), // WorkloadSuspension.ScaleAsync: merge patch of spec.replicas
         new("apps", "statefulsets", "list"), // WorkloadSuspension.RunningAsync (ListNamespacedStatefulSet)
@@ -82,6 +82,25 @@ public sealed class OperatorRbacTests
         new("apps", "replicasets", "patch"), // WorkloadSuspension.ScaleAsync: merge patch of spec.replicas
         new("", "pods", "list"), // WorkloadSuspension.StopAsync: pods no scaled controller removes
         new("", "pods", "delete"), // WorkloadSuspension.StopAsync: bare pods and pods of Jobs
+        new("", "pods", "create"), // PodSecurityProbe.CheckAsync: server-side dry run of a privileged pod (nothing stored)
+        new("", "secrets", "get"), // GeneratedSecrets.ReadAsync: by name, when what was last read is older than the resync period
+        new("", "secrets", "create"), // GeneratedSecrets.CreateAsync: values are generated only by a create
+        new("", "secrets", "update"), // GeneratedSecrets.ReplaceAsync: rotation and new keys, with a resourceVersion precondition
+        new("", "secrets", "delete"), // TenantProvisioner.PruneAsync: a marked secret no longer in spec.secrets
+    ];
+
+    /// <summary>What no rule bound to the operator may grant in every namespace: workloads, pods and what runs in them.</summary>
+    private static readonly (string Group, string Resource, string[] Verbs)[] NeverClusterWide =
+    [
+        ("", "pods", ["create", "update", "patch", "delete", "deletecollection"]),
+        ("", "pods/exec", ["create", "get"]),
+        ("", "pods/attach", ["create", "get"]),
+        ("", "pods/portforward", ["create", "get"]),
+        ("apps", "deployments", ["create", "update", "patch", "delete", "deletecollection"]),
+        ("apps", "statefulsets", ["create", "update", "patch", "delete", "deletecollection"]),
+        ("apps", "daemonsets", ["create", "update", "patch", "delete", "deletecollection"]),
+        ("rbac.authorization.k8s.io", "roles", ["create", "update", "patch", "escalate"]),
+        ("", "secrets", ["get", "list", "watch", "create", "update", "patch", "delete"]),
     ];
 
     /// <summary>Role &lt;release&gt;-events in kube-system.</summary>
@@ -116,8 +135,9 @@ public sealed class OperatorRbacTests
         new("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "update"), // WebhookRegistrar: caBundle (ReplaceMutatingWebhookConfiguration)
     ];
 
-    private static readonly string[] SelfWideningVerbs = ["escalate", "bind", "impersonate"];
-    private static readonly string[] ClusterLevelResources = ["nodes", "clusterroles", "clusterrolebindings"];
+    private static readonly string[] SelfWideningVerbs = ["escalate", "impersonate"];
+    private static readonly string[] ClusterLevelResources = ["nodes"];
+    private static readonly string[] BindableRoles = ["tenant-admin", "tenant-edit", "tenant-view", $"{FullName}-in-tenant-namespaces"];
 
     private static async Task<(RenderedChart Chart, IReadOnlyList<GrantedRule> Rules)> RenderAsync(params string[] args)
     {
@@ -138,13 +158,46 @@ public sealed class OperatorRbacTests
     }
 
     [Fact]
-    public async Task Operator_service_account_cannot_escalate_bind_impersonate_or_touch_nodes_and_cluster_wide_rbac()
+    public async Task Operator_service_account_cannot_escalate_impersonate_or_touch_nodes_and_cluster_wide_rbac()
     {
         var (_, rules) = await RenderAsync();
 
         rules.Where(g => g.Rule.Verbs.Intersect(SelfWideningVerbs).Any()).Should().BeEmpty("these would let the operator grant itself anything");
         rules.Where(g => g.Rule.Resources.Any(r => ClusterLevelResources.Contains(r.Split('/')[0]))).Should().BeEmpty();
         rules.Where(g => g.Rule.NonResourceURLs is { Count: > 0 }).Should().BeEmpty();
+        rules.Where(g => g.Rule.Resources.Contains("clusterrolebindings")).Should().OnlyContain(g => g.Rule.Verbs.SequenceEqual(new[] { "list" }),
+            "the verifier reads who is bound cluster-wide, and nothing more");
+        var clusterRoles = rules.Where(g => g.Rule.Resources.Any(r => r.StartsWith("clusterroles", StringComparison.Ordinal))).ToList();
+        clusterRoles.Should().OnlyContain(g => g.Rule.Verbs.SequenceEqual(new[] { "bind" }) && g.Rule.ResourceNames != null && g.Rule.ResourceNames.SequenceEqual(BindableRoles),
+            "the operator may bind the tenant roles and its own in-namespace role by name, and nothing else about ClusterRoles");
+    }
+
+    [Fact]
+    public async Task No_rule_bound_to_the_operator_grants_pods_exec_or_workload_writes_in_every_namespace()
+    {
+        var (_, rules) = await RenderAsync();
+
+        var clusterWide = rules.Where(g => g.Namespace is null).ToList();
+        var found = NeverClusterWide.SelectMany(n => n.Verbs.Select(v => (n.Group, n.Resource, Verb: v)))
+            .Where(p => clusterWide.Any(g => g.Allows(p.Group, p.Resource, p.Verb, "kube-system", null)))
+            .Select(p => $"{p.Group}/{p.Resource} {p.Verb}").ToList();
+        found.Should().BeEmpty("a stolen operator token must not run or change workloads in kube-system");
+    }
+
+    [Fact]
+    public async Task The_in_tenant_namespaces_role_is_never_bound_by_the_chart_and_holds_exactly_what_suspension_calls()
+    {
+        var (chart, _) = await RenderAsync();
+
+        var found = chart.Find("ClusterRole", $"{FullName}-in-tenant-namespaces");
+        found.Should().NotBeNull();
+        var role = found!.As<V1ClusterRole>();
+        ShouldBeExactly(role.Rules.SelectMany(Permission.Of), InTenantNamespacesRole, $"ClusterRole {FullName}-in-tenant-namespaces");
+        chart.OfKind("ClusterRoleBinding").Concat(chart.OfKind("RoleBinding")).Select(o => o.As<V1RoleBinding>().RoleRef.Name)
+            .Should().NotContain(role.Metadata.Name, "the operator binds it itself, in demo namespaces only");
+        var env = chart.Deployment.Spec.Template.Spec.Containers.Single().Env.ToDictionary(e => e.Name, e => e.Value);
+        env["Operator__TenantNamespaceRole"].Should().Be(role.Metadata.Name);
+        env["Operator__Admission__OperatorUser"].Should().Be($"system:serviceaccount:{Namespace}:{chart.ServiceAccountName}");
     }
 
     [Fact]
@@ -154,7 +207,8 @@ public sealed class OperatorRbacTests
         chart.Find("ClusterRole", FullName).Should().NotBeNull();
 
         var granted = rules.Where(g => g is { RoleKind: "ClusterRole", Namespace: null } && g.RoleName == FullName).ToList();
-        granted.Should().OnlyContain(g => g.Rule.ResourceNames == null || g.Rule.ResourceNames.Count == 0);
+        granted.Should().OnlyContain(g => g.Rule.ResourceNames == null || g.Rule.ResourceNames.Count == 0 || g.Rule.Verbs.SequenceEqual(new[] { "bind" }),
+            "only bind is limited by name (checked on its own above)");
         var permissions = granted.SelectMany(g => Permission.Of(g.Rule)).ToList();
         permissions.Should().OnlyHaveUniqueItems();
         ShouldBeExactly(permissions, OperatorClusterRole, $"ClusterRole {FullName}");
@@ -183,8 +237,7 @@ public sealed class OperatorRbacTests
         var (_, rules) = await RenderAsync();
 
         rules.Select(g => g.RoleName).Distinct().Should().BeEquivalentTo(
-            FullName, $"{FullName}-events", $"{FullName}-leader-election", $"{FullName}-tenant-permissions",
-            $"{FullName}-webhook", $"{FullName}-webhook-tls");
+            FullName, $"{FullName}-events", $"{FullName}-leader-election", $"{FullName}-webhook", $"{FullName}-webhook-tls");
     }
 
     [Fact]
@@ -215,19 +268,20 @@ public sealed class OperatorRbacTests
     }
 
     [Fact]
-    public async Task Tenant_permissions_cluster_role_holds_exactly_the_union_of_the_tenant_roles_the_operator_writes()
+    public async Task Tenant_cluster_roles_are_shipped_with_exactly_the_rules_the_operator_binds_and_only_when_asked()
     {
-        var (_, rules) = await RenderAsync();
+        var (chart, _) = await RenderAsync();
+        foreach (var built in RbacBuilder.BuildClusterRoles())
+        {
+            var found = chart.Find("ClusterRole", built.Metadata.Name);
+            found.Should().NotBeNull("the chart ships {0}", built.Metadata.Name);
+            var shipped = found!.As<V1ClusterRole>();
+            shipped.Rules.SelectMany(Permission.Of).Should().BeEquivalentTo(built.Rules.SelectMany(Permission.Of), "{0} should match RbacBuilder", built.Metadata.Name);
+            shipped.AggregationRule.Should().BeNull();
+        }
 
-        var chartTenantPermissions = rules
-            .Where(g => g is { RoleKind: "ClusterRole", Namespace: null } && g.RoleName == $"{FullName}-tenant-permissions")
-            .SelectMany(g => Permission.Of(g.Rule)).ToHashSet();
-        var written = RbacBuilder.Roles.Values.SelectMany(r => r.Rules).SelectMany(Permission.Of).ToHashSet();
-
-        chartTenantPermissions.Except(written).Select(p => p.ToString()).Should().BeEmpty(
-            "ClusterRole {0}-tenant-permissions should grant nothing that no tenant Role in RbacBuilder.Roles holds", FullName);
-        written.Except(chartTenantPermissions).Select(p => p.ToString()).Should().BeEmpty(
-            "the operator can only write a Role whose permissions it holds (RBAC escalation prevention): add these to {0}-tenant-permissions", FullName);
+        var (shared, _) = await RenderAsync("--set", "rbac.tenantRoles.create=false");
+        shared.OfKind("ClusterRole").Select(o => o.Name).Should().NotContain(["tenant-admin", "tenant-edit", "tenant-view"], "a second release shares the first one's");
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using k8s.Models;
 
 namespace IsolationOperator.Tests.Integration.Chart;
 
-/// <summary>The chart's webhook configurations: all five paths, fail closed, Service or base URL, cert-manager.</summary>
+/// <summary>The chart's webhook configurations: all six paths, fail closed but for the operator guard, Service or base URL, cert-manager.</summary>
 public sealed class WebhookChartTests
 {
     private const string Release = "hook";
@@ -17,13 +17,17 @@ public sealed class WebhookChartTests
     }
 
     [Fact]
-    public async Task Chart_lists_all_five_webhooks_fail_closed_with_five_second_timeouts_through_the_service()
+    public async Task Chart_lists_all_six_webhooks_fail_closed_with_five_second_timeouts_through_the_service_but_the_guard()
     {
         var (v, m, chart) = await RenderAsync();
 
-        v.Webhooks.Select(w => w.ClientConfig.Service.Path).Should().BeEquivalentTo("/validate-demotenant", "/validate-demotenant-policy", "/validate-tenant-workloads");
+        v.Webhooks.Select(w => w.ClientConfig.Service.Path).Should().BeEquivalentTo("/validate-demotenant", "/validate-demotenant-policy", "/validate-tenant-workloads", "/validate-operator-requests");
         m.Webhooks.Select(w => w.ClientConfig.Service.Path).Should().BeEquivalentTo("/mutate-demotenant", "/mutate-tenant-pods");
-        foreach (var (policy, timeout, effects, service) in v.Webhooks.Select(w => (w.FailurePolicy, w.TimeoutSeconds, w.SideEffects, w.ClientConfig.Service))
+        var guard = v.Webhooks.Single(w => w.Name == "validate-operator-requests.isolation.demo.dev");
+        (guard.FailurePolicy, guard.TimeoutSeconds).Should().Be(("Ignore", 2), "the guard judges only the operator's requests; its outage must block nobody else");
+        guard.Rules.SelectMany(r => r.Resources).Should().BeEquivalentTo("namespaces", "secrets", "serviceaccounts", "resourcequotas", "limitranges", "networkpolicies", "rolebindings");
+        guard.Rules.Should().OnlyContain(r => r.Operations.SequenceEqual(new[] { "CREATE", "UPDATE", "DELETE" }) && r.Scope == "*");
+        foreach (var (policy, timeout, effects, service) in v.Webhooks.Where(w => w != guard).Select(w => (w.FailurePolicy, w.TimeoutSeconds, w.SideEffects, w.ClientConfig.Service))
                      .Concat(m.Webhooks.Select(w => (w.FailurePolicy, w.TimeoutSeconds, w.SideEffects, w.ClientConfig.Service))))
         {
             (policy, timeout, effects).Should().Be(("Fail", 5, "None"));
@@ -46,7 +50,7 @@ public sealed class WebhookChartTests
     {
         var (v, m, _) = await RenderAsync("--set", "webhook.url=https://127.0.0.1:9443/");
 
-        v.Webhooks.Concat<object>(m.Webhooks).Should().HaveCount(5);
+        v.Webhooks.Concat<object>(m.Webhooks).Should().HaveCount(6);
         v.Webhooks.Select(w => w.ClientConfig.Url).Should().Contain("https://127.0.0.1:9443/validate-demotenant");
         m.Webhooks.Should().OnlyContain(w => w.ClientConfig.Service == null && w.ClientConfig.Url.StartsWith("https://127.0.0.1:9443/mutate-", StringComparison.Ordinal));
     }
@@ -60,6 +64,21 @@ public sealed class WebhookChartTests
         m.Metadata.Annotations.Should().Contain("cert-manager.io/inject-ca-from", $"{Namespace}/{FullName}-webhook");
         chart.Find("Certificate", $"{FullName}-webhook", Namespace).Should().NotBeNull();
         chart.Deployment.Spec.Template.Spec.Containers.Single().Env.Should().Contain(e => e.Name == "Operator__Webhook__CertDirectory" && e.Value == "/tls");
+    }
+
+    [Fact]
+    public async Task On_clusters_with_validating_admission_policies_the_operator_guard_is_also_a_policy_bound_to_deny()
+    {
+        var without = await RenderedChart.TemplateAsync(Release, Namespace);
+        without.OfKind("ValidatingAdmissionPolicy").Should().BeEmpty("1.20 serves no ValidatingAdmissionPolicy API");
+
+        var chart = await RenderedChart.TemplateAsync(Release, Namespace, "--api-versions", "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy");
+        var policy = chart.Find("ValidatingAdmissionPolicy", $"{FullName}-operator-guard");
+        policy.Should().NotBeNull();
+        var yaml = policy!.Yaml;
+        yaml.Should().Contain($"request.userInfo.username == 'system:serviceaccount:{Namespace}:{chart.ServiceAccountName}'")
+            .And.Contain("failurePolicy: Fail").And.Contain("namespaceObject").And.Contain("rolebindings");
+        chart.Find("ValidatingAdmissionPolicyBinding", $"{FullName}-operator-guard")!.Yaml.Should().Contain($"policyName: {FullName}-operator-guard").And.Contain("Deny");
     }
 
     [Fact]

@@ -35,8 +35,25 @@ public sealed class OperatorProcess : IDisposable
         info.ArgumentList.Add(Dll);
         info.Environment["KUBECONFIG"] = kubeconfig;
         info.Environment["Operator__BindAddress"] = "127.0.0.1";
+        // Isolation verification (SubjectAccessReviews and cluster-wide lists) has tests of its own; elsewhere it
+        // would only add requests to the counts other tests make. A test may still turn it on.
+        info.Environment["Operator__VerificationPeriod"] = "00:00:00";
         foreach (var (k, v) in settings) info.Environment[$"Operator__{k}"] = v;
         return new OperatorProcess(Process.Start(info)!);
+    }
+
+    /// <summary>Runs <c>isolation-operator ARGS</c> (e.g. verify) to completion with this kubeconfig.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCommandAsync(string kubeconfig, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Dll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["KUBECONFIG"] = kubeconfig;
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return (p.ExitCode, await stdout, await stderr);
     }
 
     public static int FreePort()

@@ -8,7 +8,7 @@ namespace IsolationOperator.Tests.Integration.Infrastructure;
 
 /// <summary>
 /// The operator running in the test process against the real control plane, as its own user (so the audit log
-/// tells its requests apart) and limited by a label selector to the tenants of one test class, so classes can run
+/// tells its requests apart) with the chart's RBAC (<see cref="ChartPermissions"/>) and limited by a label selector to the tenants of one test class, so classes can run
 /// in parallel without two operators fighting over a tenant.
 /// </summary>
 public sealed class OperatorUnderTest : IAsyncDisposable
@@ -22,11 +22,14 @@ public sealed class OperatorUnderTest : IAsyncDisposable
         RunId = runId;
         User = user;
         Options = options;
-        if (handlers.Length == 0 && server is null) Client = plane.ClientFor(user, "system:masters");
+        // With the chart's permissions, not as cluster admin; webhook tests register configurations themselves,
+        // which the chart does for a real installation, so they run as admin.
+        var group = options.Webhook.Enabled ? "system:masters" : ChartPermissions.Group;
+        if (handlers.Length == 0 && server is null) Client = plane.ClientFor(user, group);
         else
         {
             // As the operator's own Program builds it (keep-alive pings), pointed at a proxy or through test doubles.
-            var config = KubernetesConnection.Harden(plane.ConfigFor(user, "system:masters"));
+            var config = KubernetesConnection.Harden(plane.ConfigFor(user, group));
             if (server is not null) config.Host = server;
             Client = new Kubernetes(config, handlers);
         }
@@ -54,9 +57,19 @@ public sealed class OperatorUnderTest : IAsyncDisposable
             TenantSelector = $"{RunLabel}={runId}",
             Identity = $"test-{runId}",
             Workers = 2,
+            // Verification (SubjectAccessReviews, cluster-wide lists) has tests of its own, which turn it on.
+            VerificationPeriod = TimeSpan.Zero,
         };
         configure?.Invoke(options);
-        return new OperatorUnderTest(plane, runId, UniqueName.For("operator"), options, time ?? TimeProvider.System, handlers, server);
+        var user = UniqueName.For("operator");
+        if (!options.Webhook.Enabled)
+        {
+            await ChartPermissions.InstallAsync(plane);
+            // As the chart configures it: the operator binds itself, by its user name, in each demo namespace.
+            options.TenantNamespaceRole ??= ChartPermissions.InTenantNamespacesRole;
+            options.Admission.OperatorUser ??= user;
+        }
+        return new OperatorUnderTest(plane, runId, user, options, time ?? TimeProvider.System, handlers, server);
     }
 
     /// <summary>Labels a tenant so that this operator (and no other test's) handles it.</summary>

@@ -39,6 +39,13 @@ public sealed record WebhookSetup(int Port, string ConfigurationName, string Sec
         var configure = Configure(more);
         var op = await OperatorUnderTest.StartAsync(plane, runId, o => { configure(o); options?.Invoke(o); });
         await WaitRegisteredAsync(plane.AdminClient());
+        // A restart finds the configurations already registered: wait until this operator itself listens.
+        await Eventually.HoldsAsync($"webhook listening on port {Port}", async () =>
+        {
+            using var tcp = new System.Net.Sockets.TcpClient();
+            try { await tcp.ConnectAsync(System.Net.IPAddress.Loopback, Port); return true; }
+            catch (System.Net.Sockets.SocketException) { return false; }
+        }, TimeSpan.FromSeconds(30));
         return op;
     }
 

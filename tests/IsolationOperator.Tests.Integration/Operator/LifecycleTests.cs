@@ -100,7 +100,8 @@ public sealed class LifecycleTests(ControlPlaneFixture fixture) : IClassFixture<
         (await Admin.AppsV1.ReadNamespacedDeploymentAsync("web", ns)).Spec.Replicas.Should().Be(0);
         (await Admin.AppsV1.ReadNamespacedStatefulSetAsync("db", ns)).Spec.Replicas.Should().Be(0);
         (await Access.CanAsync(Admin, "p", [group], "get", "pods", ns)).Should().BeFalse();
-        (await Admin.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns)).Items.Should().BeEmpty();
+        (await Admin.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns)).Items.Select(b => b.Metadata.Name)
+            .Should().Equal([IsolationOperator.Desired.RbacBuilder.OperatorBindingName], "only the operator's own grant, to scale the workloads");
 
         await Tenants.PatchSpecAsync(Admin, tenant.Metadata.Name, new { suspended = false });
         await Tenants.WaitForPhaseAsync(Admin, tenant.Metadata.Name, Phases.Ready);

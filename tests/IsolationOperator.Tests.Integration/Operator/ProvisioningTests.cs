@@ -46,10 +46,12 @@ public sealed class ProvisioningTests(ControlPlaneFixture fixture) : IClassFixtu
         deny.Spec.Egress.Should().BeNullOrEmpty();
         policies.Single(p => p.Metadata.Name == "allow-egress-to-cidrs").Spec.Egress[0].To[0].IpBlock.Cidr.Should().Be("203.0.113.0/24");
 
-        (await Admin.RbacAuthorizationV1.ListNamespacedRoleAsync(ns)).Items.Select(r => r.Metadata.Name)
-            .Should().BeEquivalentTo("tenant-admin", "tenant-edit", "tenant-view");
-        var bindings = (await Admin.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns)).Items;
-        bindings.Should().HaveCount(3);
+        (await Admin.RbacAuthorizationV1.ListNamespacedRoleAsync(ns)).Items.Should().BeEmpty("tenant roles are the chart's ClusterRoles, bound here");
+        var all = (await Admin.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns)).Items;
+        all.Should().ContainSingle(b => b.Metadata.Name == RbacBuilder.OperatorBindingName, "the operator binds itself here, as the chart's operator does")
+            .Which.RoleRef.Name.Should().Be(ChartPermissions.InTenantNamespacesRole);
+        var bindings = all.Where(b => b.Metadata.Name != RbacBuilder.OperatorBindingName).ToList();
+        bindings.Should().HaveCount(3).And.OnlyContain(b => b.RoleRef.Kind == "ClusterRole");
         bindings.Should().Contain(b => b.Subjects[0].Kind == "Group" && b.Subjects[0].Name == "prospect-acme" && b.RoleRef.Name == "tenant-edit");
         bindings.Should().Contain(b => b.Subjects[0].Kind == "User" && b.Subjects[0].Name == "se-alice" && b.RoleRef.Name == "tenant-admin");
         bindings.Should().Contain(b => b.Subjects[0].Kind == "ServiceAccount" && b.Subjects[0].Name == "demo-workload" && b.RoleRef.Name == "tenant-view"); // workloadRole defaults to view

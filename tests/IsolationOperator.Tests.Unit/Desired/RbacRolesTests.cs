@@ -144,13 +144,22 @@ public class RbacRolesTests
     }
 
     [Fact]
-    public void Every_role_is_built_into_the_tenant_namespace_with_tenant_labels()
+    public void Tenant_roles_are_cluster_roles_named_as_the_chart_ships_them()
     {
-        var plan = Tenants.Plan();
-        var roles = RbacBuilder.BuildRoles(plan);
+        var roles = RbacBuilder.BuildClusterRoles();
         roles.Select(r => r.Metadata.Name).Should().Equal("tenant-admin", "tenant-edit", "tenant-view");
-        roles.Should().OnlyContain(r => r.Metadata.NamespaceProperty == "demo-acme" && TenantLabels.TenantOf(r.Metadata) == "acme");
-        roles.Should().OnlyContain(r => r.ApiVersion == "rbac.authorization.k8s.io/v1" && r.Kind == "Role");
+        roles.Should().OnlyContain(r => r.ApiVersion == "rbac.authorization.k8s.io/v1" && r.Kind == "ClusterRole" && r.AggregationRule == null);
+        roles.Should().OnlyContain(r => r.Metadata.Labels.Keys.All(k => !k.StartsWith("rbac.authorization.k8s.io/aggregate-to-", StringComparison.Ordinal)),
+            "tenant roles are never folded into the built-in view, edit or admin");
+    }
+
+    [Fact]
+    public void No_tenant_role_can_write_pod_disruption_budgets()
+    {
+        foreach (var role in new[] { "admin", "edit", "view" })
+            foreach (var verb in AllVerbs.Where(v => !ReadVerbs.Contains(v)))
+                Allows(RulesOf(role), "policy", "poddisruptionbudgets", verb).Should().BeFalse($"{role} must not {verb} PodDisruptionBudgets: one could block every node drain");
+        Allows(RulesOf("view"), "policy", "poddisruptionbudgets", "list").Should().BeTrue();
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using IsolationOperator.Desired;
 using IsolationOperator.Tests.Unit.Support;
+using k8s.Models;
 
 namespace IsolationOperator.Tests.Unit.Desired;
 
@@ -23,7 +24,7 @@ public class RoleBindingTests
             ("User", "se-alice", "tenant-admin"),
             ("User", "auditor", "tenant-view"),
         });
-        bindings.Should().OnlyContain(b => b.RoleRef.Kind == "Role" && b.RoleRef.ApiGroup == "rbac.authorization.k8s.io");
+        bindings.Should().OnlyContain(b => b.RoleRef.Kind == "ClusterRole" && b.RoleRef.ApiGroup == "rbac.authorization.k8s.io");
         bindings.Should().OnlyContain(b => b.Subjects.Single().ApiGroup == "rbac.authorization.k8s.io");
         bindings.Should().OnlyContain(b => b.Metadata.NamespaceProperty == "demo-acme" && TenantLabels.TenantOf(b.Metadata) == "acme");
         bindings.Should().OnlyContain(b => b.Metadata.Name.StartsWith(RbacBuilder.AccessBindingPrefix));
@@ -33,8 +34,8 @@ public class RoleBindingTests
     public void Bindings_only_reference_roles_the_operator_builds()
     {
         var plan = Tenants.Plan(s => s.Access = [Tenants.Access("User", "a", "admin"), Tenants.Access("User", "b", "edit"), Tenants.Access("User", "c", "view")]);
-        var roles = RbacBuilder.BuildRoles(plan).Select(r => r.Metadata.Name).ToHashSet();
-        RbacBuilder.BuildBindings(plan).Should().OnlyContain(b => b.RoleRef.Kind == "Role" && roles.Contains(b.RoleRef.Name));
+        var roles = RbacBuilder.BuildClusterRoles().Select(r => r.Metadata.Name).ToHashSet();
+        RbacBuilder.BuildBindings(plan).Should().OnlyContain(b => b.RoleRef.Kind == "ClusterRole" && roles.Contains(b.RoleRef.Name));
     }
 
     [Fact]
@@ -77,9 +78,30 @@ public class RoleBindingTests
     }
 
     [Fact]
-    public void Suspension_keeps_the_roles_so_resuming_needs_only_bindings()
+    public void Operator_binds_itself_in_the_tenant_namespace_only_when_configured_and_also_while_suspended()
     {
-        var plan = Tenants.Plan(s => s.Suspended = true);
-        RbacBuilder.BuildRoles(plan).Should().HaveCount(3);
+        RbacBuilder.BuildOperatorBinding(Tenants.Plan()).Should().BeNull("without configuration the operator holds those permissions itself");
+
+        var access = new OperatorAccess("io-in-tenant-namespaces", "system:serviceaccount:isolation-system:io");
+        var plan = Tenants.Plan(s => s.Suspended = true) with { OperatorAccess = access };
+        var binding = RbacBuilder.BuildOperatorBinding(plan)!;
+
+        binding.Metadata.Name.Should().Be(RbacBuilder.OperatorBindingName);
+        binding.Metadata.NamespaceProperty.Should().Be("demo-acme");
+        binding.RoleRef.Should().BeEquivalentTo(new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "io-in-tenant-namespaces" });
+        binding.Subjects.Should().ContainSingle().Which.Should().BeEquivalentTo(new Rbacv1Subject { Kind = "ServiceAccount", Name = "io", NamespaceProperty = "isolation-system" });
+        DesiredState.Fences(plan, "se@vendor.example", "Acme").OfType<V1RoleBinding>().Should().ContainSingle("suspension needs the operator's own grant")
+            .Which.Metadata.Name.Should().Be(RbacBuilder.OperatorBindingName);
+        AccessRevocationNames(plan).Should().Contain(RbacBuilder.OperatorBindingName, "revoking people's access never takes the operator's own grant");
     }
+
+    [Fact]
+    public void Operator_subject_is_a_user_unless_its_name_is_a_service_accounts()
+    {
+        new OperatorAccess("r", "isolation-operator-local").Subject().Should().BeEquivalentTo(new Rbacv1Subject { Kind = "User", Name = "isolation-operator-local", ApiGroup = "rbac.authorization.k8s.io" });
+        new OperatorAccess("r", "system:serviceaccount:a:b:c").Subject().Kind.Should().Be("User", "not a service account name");
+    }
+
+    private static IReadOnlySet<string> AccessRevocationNames(TenantPlan plan) =>
+        IsolationOperator.Reconciliation.AccessRevocation.Allowed(Tenants.New(spec: s => s.Suspended = true), plan, DateTimeOffset.UtcNow);
 }

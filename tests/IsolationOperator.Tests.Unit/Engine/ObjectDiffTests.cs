@@ -178,7 +178,7 @@ public class ObjectDiffTests
     [Fact]
     public void An_added_role_rule_is_a_difference()
     {
-        var desired = RbacBuilder.BuildRoles(Plan).First();
+        var desired = RbacBuilder.BuildClusterRoles().First();
         var live = Live(desired, r => r.Rules.Add(new V1PolicyRule { ApiGroups = ["*"], Resources = ["*"], Verbs = ["*"] }));
 
         ObjectDiff.Compare(desired, live).Should().Equal("rules");
@@ -197,7 +197,7 @@ public class ObjectDiffTests
     public void A_changed_role_reference_is_a_difference()
     {
         var desired = RbacBuilder.BuildBindings(Plan).First();
-        var live = Live(desired, b => b.RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "cluster-admin" });
+        var live = Live(desired, b => b.RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = "cluster-admin" });
 
         ObjectDiff.Compare(desired, live).Should().BeEquivalentTo("roleRef.kind", "roleRef.name");
     }

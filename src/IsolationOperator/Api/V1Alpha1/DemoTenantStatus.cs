@@ -26,6 +26,32 @@ public sealed class DemoTenantStatus
     /// status (an annotation on the workload would let a prospect choose what resume restores).
     /// </summary>
     [JsonPropertyName("suspension")] public SuspensionStatus? Suspension { get; set; }
+    /// <summary>The last isolation verification: what was asked of the API server and what it showed (IsolationVerified).</summary>
+    [JsonPropertyName("verification")] public VerificationStatus? Verification { get; set; }
+}
+
+/// <summary>What the verifier asked the API server, as the prospect and the workload, and the paths it found.</summary>
+public sealed class VerificationStatus
+{
+    [JsonPropertyName("time")] [JsonConverter(typeof(LenientDateTimeConverter))] public DateTimeOffset? Time { get; set; }
+    /// <summary>metadata.generation of the DemoTenant the verification ran for.</summary>
+    [JsonPropertyName("observedGeneration")] public long? ObservedGeneration { get; set; }
+    [JsonPropertyName("checksRun")] public int? ChecksRun { get; set; }
+    /// <summary>The checks that failed, each "subject: what it could do (expected not)".</summary>
+    [JsonPropertyName("failed")] public IList<string>? Failed { get; set; }
+    /// <summary>Objects outside the operator's own that open a way in or out.</summary>
+    [JsonPropertyName("paths")] public IList<IsolationPath>? Paths { get; set; }
+}
+
+/// <summary>An object that widens the demo's boundary: what it is, who last changed it, what it opens.</summary>
+public sealed record IsolationPath
+{
+    [JsonPropertyName("kind")] public string Kind { get; init; } = "";
+    [JsonPropertyName("namespace")] public string? Namespace { get; init; }
+    [JsonPropertyName("name")] public string Name { get; init; } = "";
+    /// <summary>The field manager of its last change (managedFields), e.g. kubectl-client-side-apply.</summary>
+    [JsonPropertyName("changedBy")] public string? ChangedBy { get; init; }
+    [JsonPropertyName("opens")] public string Opens { get; init; } = "";
 }
 
 /// <summary>A person as the API server authenticated them in an admission request.</summary>

@@ -28,6 +28,10 @@ public static class ConditionTypes
     public const string Uncontested = "Uncontested";
     /// <summary>False while the local clock disagrees with the API server's and expiry is held.</summary>
     public const string ClockInSync = "ClockInSync";
+    /// <summary>True when a server-side dry run of a privileged pod is refused in the namespace (Pod Security admission or the webhook).</summary>
+    public const string PodSecurityEnforced = "PodSecurityEnforced";
+    /// <summary>The last verification (status.verification) found the demo isolated, asking the API server as its subjects.</summary>
+    public const string IsolationVerified = "IsolationVerified";
 
     public static readonly IReadOnlyList<string> Components =
         [NamespaceReady, NetworkIsolated, AccessScoped, QuotaEnforced, SecretsProvisioned];

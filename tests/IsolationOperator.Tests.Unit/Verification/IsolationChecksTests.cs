@@ -1,0 +1,99 @@
+using IsolationOperator.Api.V1Alpha1;
+using IsolationOperator.Desired;
+using IsolationOperator.Tests.Unit.Support;
+using IsolationOperator.Verification;
+using k8s.Models;
+
+namespace IsolationOperator.Tests.Unit.Verification;
+
+/// <summary>The verifier's pure parts: the access matrix and the paths found in listed objects.</summary>
+public class IsolationChecksTests
+{
+    private static TenantPlan Plan(Action<DemoTenantSpec>? spec = null) => Tenants.Plan(s =>
+    {
+        s.Access = [Tenants.Access("Group", "prospect-acme", "edit"), Tenants.Access("User", "se@vendor.example", "admin")];
+        spec?.Invoke(s);
+    });
+
+    private static readonly string[] Others = ["demo-a", "demo-b", "demo-c", "demo-d", "demo-e"];
+
+    [Fact]
+    public void Every_subject_and_the_workload_account_get_the_whole_matrix_as_the_readme_counts_it()
+    {
+        var checks = IsolationChecks.For(Plan(), Others);
+
+        var perSubject = checks.GroupBy(c => c.Subject.Name).ToDictionary(g => g.Key, g => g.Count());
+        perSubject.Keys.Should().BeEquivalentTo("Group prospect-acme", "User se@vendor.example", "ServiceAccount demo-acme/demo-workload");
+        // 60 negative checks (41 + 4 in each of 5 sampled namespaces), plus the role's promises: view 1, edit 3, admin 4.
+        perSubject["ServiceAccount demo-acme/demo-workload"].Should().Be(61);
+        perSubject["Group prospect-acme"].Should().Be(63);
+        perSubject["User se@vendor.example"].Should().Be(64);
+    }
+
+    [Fact]
+    public void A_group_is_asked_through_a_probe_user_and_the_workload_with_its_service_account_groups()
+    {
+        var subjects = IsolationChecks.Subjects(Plan());
+        subjects.Single(s => s.Name.StartsWith("Group")).Should().BeEquivalentTo(new VerifiedSubject("Group prospect-acme", IsolationChecks.GroupProbeUser, ["prospect-acme", "system:authenticated"], "edit"));
+        subjects.Single(s => s.Name.StartsWith("ServiceAccount")).Groups.Should().Contain("system:serviceaccounts:demo-acme");
+    }
+
+    [Fact]
+    public void Nothing_is_asked_of_people_while_suspended_and_the_sample_is_stable()
+    {
+        IsolationChecks.For(Plan(s => s.Suspended = true), Others).Should().BeEmpty();
+        IsolationChecks.Sample(["demo-z", "demo-acme", "demo-b", "demo-a", "demo-y", "demo-c", "demo-d"], "demo-acme")
+            .Should().Equal("demo-a", "demo-b", "demo-c", "demo-d", "demo-y");
+    }
+
+    [Fact]
+    public void Paths_name_bindings_of_this_demos_subjects_elsewhere_and_foreign_objects_in_its_namespace()
+    {
+        var plan = Plan();
+        var crb = new V1ClusterRoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = "prospect-view", ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl-create", Time = DateTime.UtcNow }] },
+            RoleRef = new V1RoleRef { Kind = "ClusterRole", Name = "view" },
+            Subjects = [new Rbacv1Subject { Kind = "Group", Name = "prospect-acme" }],
+        };
+        var everyone = new V1ClusterRoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = "discovery" }, RoleRef = new V1RoleRef { Kind = "ClusterRole", Name = "system:discovery" },
+            Subjects = [new Rbacv1Subject { Kind = "Group", Name = "system:authenticated" }],
+        };
+        var ours = RbacBuilder.BuildBindings(plan);
+        var elsewhere = new V1RoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = "guest", NamespaceProperty = "demo-other" }, RoleRef = new V1RoleRef { Kind = "ClusterRole", Name = "tenant-view" },
+            Subjects = [new Rbacv1Subject { Kind = "User", Name = "se@vendor.example" }],
+        };
+        var foreignHere = new V1RoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = "helper", NamespaceProperty = "demo-acme" }, RoleRef = new V1RoleRef { Kind = "ClusterRole", Name = "edit" },
+            Subjects = [new Rbacv1Subject { Kind = "User", Name = "contractor" }],
+        };
+        var openPolicy = new V1NetworkPolicy
+        {
+            Metadata = new V1ObjectMeta { Name = "allow-all", NamespaceProperty = "demo-acme" },
+            Spec = new V1NetworkPolicySpec { PodSelector = new V1LabelSelector(), Ingress = [new V1NetworkPolicyIngressRule()] },
+        };
+        var admitsUs = new V1NetworkPolicy
+        {
+            Metadata = new V1ObjectMeta { Name = "from-acme", NamespaceProperty = "demo-other" },
+            Spec = new V1NetworkPolicySpec
+            {
+                PodSelector = new V1LabelSelector(),
+                Ingress = [new V1NetworkPolicyIngressRule { FromProperty = [new V1NetworkPolicyPeer { NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["team"] = "acme" } } }] }],
+            },
+        };
+
+        var paths = IsolationPaths.Find("acme", plan, new Dictionary<string, string> { ["team"] = "acme" }, [crb, everyone],
+            [.. ours, elsewhere, foreignHere], [.. NetworkPolicyBuilder.Build(plan), openPolicy, admitsUs]);
+
+        paths.Select(p => $"{p.Kind} {p.Namespace}/{p.Name}").Should().BeEquivalentTo(
+            "ClusterRoleBinding /prospect-view", "RoleBinding demo-other/guest", "RoleBinding demo-acme/helper",
+            "NetworkPolicy demo-acme/allow-all", "NetworkPolicy demo-other/from-acme");
+        paths.Single(p => p.Name == "prospect-view").ChangedBy.Should().Be("kubectl-create");
+        paths.Single(p => p.Name == "allow-all").Opens.Should().Contain("ingress from anywhere");
+    }
+}
