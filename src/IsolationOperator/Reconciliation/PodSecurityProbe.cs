@@ -21,9 +21,13 @@ public sealed class PodSecurityProbe(IKubernetes client, TimeProvider time, Time
     public const string ProbePodName = "isolation-operator-pod-security-probe";
     private readonly ConcurrentDictionary<string, PodSecurityResult> _last = new(StringComparer.Ordinal);
 
-    public async Task<PodSecurityResult> CheckAsync(TenantPlan plan, CancellationToken ct)
+    /// <param name="recorded">The condition in the tenant's status: after a restart it stands for one period, so a
+    /// restarted operator does not probe every namespace at once.</param>
+    public async Task<PodSecurityResult> CheckAsync(TenantPlan plan, V1Condition? recorded, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        if (!_last.ContainsKey(plan.Namespace) && recorded is { Status: "True" or "False" } c)
+            _last.TryAdd(plan.Namespace, new PodSecurityResult(c.Status == "True", c.Message, now));
         // An answer holds for the period; "could not tell" is asked again within a minute.
         if (_last.TryGetValue(plan.Namespace, out var known) && now - known.At < (known.Enforced is null ? TimeSpan.FromMinutes(1) : period)) return known;
         var result = await ProbeAsync(plan, now, ct);

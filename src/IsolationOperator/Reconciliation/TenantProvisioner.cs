@@ -30,7 +30,7 @@ public sealed class TenantProvisioner(ClusterCache cache, ResourceApplier applie
         var secretResult = await secrets.EnsureAsync(tenant, plan, now, ct);
         outcomes.AddRange(secretResult.Outcomes);
         // Before anyone is bound: a namespace where a privileged pod is admitted gets no access when the platform requires it.
-        var security = await podSecurity.CheckAsync(plan, ct);
+        var security = await podSecurity.CheckAsync(plan, Conditions.Find(tenant.Status, ConditionTypes.PodSecurityEnforced), ct);
         var withheld = requirePodSecurity && security.Enforced != true && !plan.Suspended;
         var access = withheld ? [] : DesiredState.Access(plan);
         foreach (var o in access) outcomes.Add(await ApplyAsync(o, driftOnly, ct));
