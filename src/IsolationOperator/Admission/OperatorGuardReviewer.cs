@@ -54,7 +54,7 @@ public sealed class OperatorGuardReviewer(AdmissionContext context, string opera
         {
             case "CREATE" when !IsManaged(call.Object):
                 return AdmissionVerdict.Deny($"{operatorUser} may create only namespaces labelled {TenantLabels.ManagedSelector} (operator guard).");
-            case "CREATE" when name.StartsWith("kube-", StringComparison.Ordinal) || PlannerPolicy.BuiltInReservedNamespaces.Contains(name) || context.Policy.ReservedNamespaces.Contains(name):
+            case "CREATE" when NamespaceRules.IsReserved(name, context.Policy):
                 return AdmissionVerdict.Deny($"{operatorUser} may not create the reserved namespace {name} (operator guard).");
             case "CREATE":
                 return AdmissionVerdict.Allow;

@@ -36,16 +36,21 @@ public sealed class AccessRevocation(ClusterCache cache, ResourceApplier applier
     /// </summary>
     public static IReadOnlySet<string> Allowed(DemoTenant tenant, TenantPlan? plan, DateTimeOffset now, PlannerPolicy? policy = null)
     {
-        policy ??= PlannerPolicy.Default;
         // The operator's own binding stays whatever the spec says (suspension needs it); RevokeAllAsync takes it too.
-        if (plan is not null) return RbacBuilder.BuildBindings(plan).Select(b => b.Metadata.Name).Append(RbacBuilder.OperatorBindingName).ToHashSet();
-        if (tenant.Spec.Suspended == true) return new HashSet<string> { RbacBuilder.OperatorBindingName };
+        var names = PeopleAndWorkload(tenant, plan, now, policy ?? PlannerPolicy.Default);
+        names.Add(RbacBuilder.OperatorBindingName);
+        return names;
+    }
+
+    private static HashSet<string> PeopleAndWorkload(DemoTenant tenant, TenantPlan? plan, DateTimeOffset now, PlannerPolicy policy)
+    {
+        if (plan is not null) return RbacBuilder.BuildBindings(plan).Select(b => b.Metadata.Name).ToHashSet();
+        if (tenant.Spec.Suspended == true) return [];
         var names = (tenant.Spec.Access ?? [])
             .Where(a => RbacBuilder.Roles.ContainsKey(a.Role) && (a.ExpiresAt is null || a.ExpiresAt > now)
                         && a.Kind is "User" or "Group" && ReservedSubjects.Problem(a.Kind, a.Name, policy) is null)
             .Select(a => RbacBuilder.BindingName(new AccessGrant(a.Kind, a.Name, a.Role, a.ExpiresAt)))
             .ToHashSet();
-        names.Add(RbacBuilder.OperatorBindingName);
         var workloadRole = tenant.Spec.WorkloadRole ?? RbacBuilder.DefaultWorkloadRole;
         if (RbacBuilder.WorkloadRoles.Contains(workloadRole)) names.Add(RbacBuilder.WorkloadBindingName(workloadRole));
         return names;
