@@ -22,6 +22,12 @@ for trx in $(find "$results" -name '*.trx'); do
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
+# CI shows only the end of the output: name each failed test and the start of its message here, last.
+for trx in $(find "$results" -name '*.trx'); do
+  sed -n '/<UnitTestResult [^>]*outcome="Failed"/,/<\/UnitTestResult>/p' "$trx" |
+    sed -n -e 's/.*testName="\([^"]*\)".*/FAILED: \1/p' -e '/<Message>/,/<\/Message>/p' |
+    sed -e 's/.*<Message>//' -e 's/<\/Message>.*//' -e 's/&quot;/"/g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g' | cut -c1-400 | head -60
+done
 if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi   # a crashed or hung run counts as a failure
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 && $status -eq 0 ]]
