@@ -3,6 +3,7 @@
 # with USE_EXISTING_CLUSTER=true), the operator built in Release as its own process, and a direct-apply floor.
 #   bash hack/bench.sh [--tenants N] [--workers W]   full run (default 1000 tenants, 4 workers), ~10 min at N=1000
 #   bash hack/bench.sh --smoke                       5 tenants, short windows: proves the bench still works (<2 min)
+#   bash hack/bench.sh --verification [--tenants 200] [--verification-period 120]   issue 13: one verification cycle, audited
 #   bash hack/bench.sh --micro                       BenchmarkDotNet micro-benchmarks of the pure builders (short job)
 # Results: bench/results/<timestamp>-<N>.{json,md,png} (micro: bench/results/micro-<timestamp>.md).
 set -euo pipefail

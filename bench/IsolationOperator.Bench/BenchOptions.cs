@@ -24,16 +24,24 @@ public sealed record BenchOptions
     public bool Plot { get; init; } = true;
     /// <summary>Extra environment for the operator process, e.g. DOTNET_gcServer=0 to see what the GC mode costs.</summary>
     public IReadOnlyDictionary<string, string> OperatorEnv { get; init; } = new Dictionary<string, string>();
+    /// <summary>--verification: measure issue 13's verification budget instead (VerificationBench; 200 demos unless --tenants).</summary>
+    public bool Verification { get; init; }
+    /// <summary>The operator's Operator__VerificationPeriod in that run: one whole cycle is measured at this period.</summary>
+    public TimeSpan VerificationPeriod { get; init; } = TimeSpan.FromSeconds(120);
 
     public static BenchOptions Parse(string[] args)
     {
         var o = new BenchOptions { OperatorDll = "" };
+        var tenantsGiven = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            tenantsGiven |= args[i] == "--tenants";
             o = args[i] switch
             {
                 "--tenants" => o with { Tenants = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
+                "--verification" => o with { Verification = true },
+                "--verification-period" => o with { VerificationPeriod = TimeSpan.FromSeconds(double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture)) },
                 "--workers" => o with { Workers = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--latency-samples" => o with { LatencySamples = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--idle-seconds" => o with { Idle = TimeSpan.FromSeconds(double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture)) },
@@ -53,6 +61,7 @@ public sealed record BenchOptions
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }
+        if (o.Verification && !tenantsGiven) o = o with { Tenants = 200 };
         if (string.IsNullOrEmpty(o.OperatorDll) || !File.Exists(o.OperatorDll))
             throw new ArgumentException($"--operator-dll must name the built IsolationOperator.dll (got \"{o.OperatorDll}\")");
         if (o.Tenants < 1 || o.Workers < 1) throw new ArgumentException("--tenants and --workers must be at least 1");

@@ -11,6 +11,7 @@ catch (ArgumentException e)
 {
     await Console.Error.WriteLineAsync($"{e.Message}\nusage: --operator-dll <dll> [--tenants N] [--workers W] [--smoke] [--out DIR] " +
         "[--latency-samples S] [--idle-seconds S] [--resync-seconds S] [--no-plot] [--operator-env KEY=VALUE]... " +
+        "[--verification [--verification-period S]] " +
         "[--kubeconfig ADMIN --operator-kubeconfig K --operator-user U [--audit-log PATH]]");
     return 2;
 }
@@ -40,6 +41,15 @@ try
     await InstallCrdAsync(target.AdminKubeconfig, options.RepoRoot);
     var machine = new MachineInfo(Environment.ProcessorCount, MemoryGiB(), DotnetSdk(), (await client.Version.GetCodeAsync()).GitVersion,
         target.Description, "Shared machine: other engineers' builds and tests ran at the same time, so absolute numbers are noisy; compare ratios.");
+    if (options.Verification)
+    {
+        var verification = await new VerificationBench(options, target, client).RunAsync(machine);
+        Directory.CreateDirectory(options.OutputDirectory);
+        var verifyStem = Path.Combine(options.OutputDirectory, $"{verification.StartedAt:yyyyMMdd-HHmmss}-verify-{options.Tenants}");
+        VerificationBench.Write(verification, verifyStem);
+        Console.WriteLine($"results: {verifyStem}.json");
+        return 0;
+    }
     var result = await new BenchRun(options, target, client).RunAsync(machine);
 
     Directory.CreateDirectory(options.OutputDirectory);
@@ -72,6 +82,8 @@ static async Task InstallCrdAsync(string kubeconfig, string repo)
              {
                  new[] { "apply", "-f", Path.Combine(repo, "crds") },
                  ["wait", "--for", "condition=established", "--timeout=60s", "crd/demotenants.isolation.demo.dev"],
+                 // The tenant ClusterRoles demo bindings reference, as the chart ships them (verification asks what they grant).
+                 ["apply", "-f", Path.Combine(repo, "charts/isolation-operator/files/tenant-clusterroles.yaml")],
              })
     {
         var info = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };

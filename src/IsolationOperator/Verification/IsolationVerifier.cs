@@ -27,11 +27,13 @@ public sealed class IsolationVerifier(IKubernetes client, TimeProvider time)
     private Snapshot? _snapshot;
 
     private sealed record Snapshot(DateTimeOffset At, IReadOnlyList<V1ClusterRoleBinding> ClusterBindings, IReadOnlyList<V1RoleBinding> Bindings,
-        IReadOnlyList<V1NetworkPolicy> Policies);
+        IReadOnlyList<V1NetworkPolicy> Policies, IReadOnlyList<V1ClusterRole> TenantRoles);
 
     /// <param name="otherDemoNamespaces">The other demos' namespaces (a sample of them is probed).</param>
+    /// <param name="listedAfter">The lists must be newer than this (the demo's previous verification), so a recheck
+    /// never answers from the lists its previous result came from: a path removed since shows as gone.</param>
     public async Task<VerificationResult> VerifyAsync(string tenant, TenantPlan plan, IReadOnlyDictionary<string, string>? namespaceLabels,
-        IEnumerable<string> otherDemoNamespaces, CancellationToken ct)
+        IEnumerable<string> otherDemoNamespaces, CancellationToken ct, DateTimeOffset? listedAfter = null)
     {
         var checks = IsolationChecks.For(plan, IsolationChecks.Sample(otherDemoNamespaces, plan.Namespace));
         var answers = new bool[checks.Count];
@@ -45,8 +47,10 @@ public sealed class IsolationVerifier(IKubernetes client, TimeProvider time)
             }));
         }
         var failed = checks.Where((c, i) => answers[i] != c.Expected).ToList();
-        var snapshot = await SnapshotAsync(ct);
-        var paths = IsolationPaths.Find(tenant, plan, namespaceLabels, snapshot.ClusterBindings, snapshot.Bindings, snapshot.Policies);
+        var snapshot = await SnapshotAsync(listedAfter, ct);
+        var paths = IsolationPaths.Find(tenant, plan, namespaceLabels, snapshot.ClusterBindings, snapshot.Bindings, snapshot.Policies)
+            .Concat(TenantRoleDrift.Find(snapshot.TenantRoles, plan.Suspended ? [] : plan.Access.Select(a => a.Role).Append(plan.WorkloadRole)))
+            .ToList();
         var reach = Reachability.Summary(snapshot.Policies.Where(p => p.Metadata.NamespaceProperty == plan.Namespace));
         var nodes = plan.NodeSelector.Count > 0
             ? $"Pods are pinned to nodes labelled {string.Join(",", plan.NodeSelector.Select(kv => $"{kv.Key}={kv.Value}"))} (spec.isolation.nodes); whether other tenants use those nodes is not checked."
@@ -71,21 +75,31 @@ public sealed class IsolationVerifier(IKubernetes client, TimeProvider time)
         return review.Status?.Allowed == true;
     }
 
-    private async Task<Snapshot> SnapshotAsync(CancellationToken ct)
+    private async Task<Snapshot> SnapshotAsync(DateTimeOffset? listedAfter, CancellationToken ct)
     {
         await _snapshotGate.WaitAsync(ct);
         try
         {
             var now = time.GetUtcNow();
-            if (_snapshot is { } s && now - s.At < SnapshotLife) return s;
+            if (_snapshot is { } s && now - s.At < SnapshotLife && (listedAfter is null || s.At > listedAfter)) return s;
             var crbs = await client.RbacAuthorizationV1.ListClusterRoleBindingAsync(cancellationToken: ct);
             var rbs = await client.RbacAuthorizationV1.ListRoleBindingForAllNamespacesAsync(cancellationToken: ct);
             var nps = await client.NetworkingV1.ListNetworkPolicyForAllNamespacesAsync(cancellationToken: ct);
-            return _snapshot = new Snapshot(now, crbs.Items.ToList(), rbs.Items.ToList(), nps.Items.ToList());
+            var roles = new List<V1ClusterRole>();
+            foreach (var name in TenantRoleDrift.Names)
+                if (await ReadClusterRoleAsync(name, ct) is { } role) roles.Add(role);
+            return _snapshot = new Snapshot(now, crbs.Items.ToList(), rbs.Items.ToList(), nps.Items.ToList(), roles);
         }
         finally
         {
             _snapshotGate.Release();
         }
+    }
+
+    /// <summary>One tenant ClusterRole by name (the operator may get only these three); absent when it does not exist.</summary>
+    private async Task<V1ClusterRole?> ReadClusterRoleAsync(string name, CancellationToken ct)
+    {
+        try { return await client.RbacAuthorizationV1.ReadClusterRoleAsync(name, cancellationToken: ct); }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return null; }
     }
 }

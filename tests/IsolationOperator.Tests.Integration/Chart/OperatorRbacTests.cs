@@ -66,6 +66,7 @@ public sealed class OperatorRbacTests
         new("authorization.k8s.io", "subjectaccessreviews", "create"), // IsolationVerifier.AllowedAsync: the access matrix, as each subject
         new("rbac.authorization.k8s.io", "clusterrolebindings", "list"), // IsolationVerifier.SnapshotAsync: who is bound cluster-wide (paths)
         new("rbac.authorization.k8s.io", "clusterroles", "bind"), // writing a RoleBinding to a tenant ClusterRole or to the operator's own, resourceNames only
+        new("rbac.authorization.k8s.io", "clusterroles", "get"), // IsolationVerifier.ReadClusterRoleAsync: TenantRoleDrift, the three tenant roles by name
     ];
 
     /// <summary>
@@ -168,8 +169,10 @@ public sealed class OperatorRbacTests
         rules.Where(g => g.Rule.Resources.Contains("clusterrolebindings")).Should().OnlyContain(g => g.Rule.Verbs.SequenceEqual(new[] { "list" }),
             "the verifier reads who is bound cluster-wide, and nothing more");
         var clusterRoles = rules.Where(g => g.Rule.Resources.Any(r => r.StartsWith("clusterroles", StringComparison.Ordinal))).ToList();
-        clusterRoles.Should().OnlyContain(g => g.Rule.Verbs.SequenceEqual(new[] { "bind" }) && g.Rule.ResourceNames != null && g.Rule.ResourceNames.SequenceEqual(BindableRoles),
-            "the operator may bind the tenant roles and its own in-namespace role by name, and nothing else about ClusterRoles");
+        clusterRoles.Should().OnlyContain(g =>
+                (g.Rule.Verbs.SequenceEqual(new[] { "bind" }) && g.Rule.ResourceNames != null && g.Rule.ResourceNames.SequenceEqual(BindableRoles)) ||
+                (g.Rule.Verbs.SequenceEqual(new[] { "get" }) && g.Rule.ResourceNames != null && g.Rule.ResourceNames.SequenceEqual(BindableRoles.Take(3))),
+            "the operator may bind the tenant roles and its own in-namespace role by name, read the tenant roles by name, and nothing else about ClusterRoles");
     }
 
     [Fact]
@@ -207,8 +210,8 @@ public sealed class OperatorRbacTests
         chart.Find("ClusterRole", FullName).Should().NotBeNull();
 
         var granted = rules.Where(g => g is { RoleKind: "ClusterRole", Namespace: null } && g.RoleName == FullName).ToList();
-        granted.Should().OnlyContain(g => g.Rule.ResourceNames == null || g.Rule.ResourceNames.Count == 0 || g.Rule.Verbs.SequenceEqual(new[] { "bind" }),
-            "only bind is limited by name (checked on its own above)");
+        granted.Should().OnlyContain(g => g.Rule.ResourceNames == null || g.Rule.ResourceNames.Count == 0 || g.Rule.Resources.SequenceEqual(new[] { "clusterroles" }),
+            "only bind and get on ClusterRoles are limited by name (checked on their own above)");
         var permissions = granted.SelectMany(g => Permission.Of(g.Rule)).ToList();
         permissions.Should().OnlyHaveUniqueItems();
         ShouldBeExactly(permissions, OperatorClusterRole, $"ClusterRole {FullName}");

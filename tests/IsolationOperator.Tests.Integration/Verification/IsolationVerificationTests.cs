@@ -77,6 +77,10 @@ public sealed class IsolationVerificationTests(ControlPlaneFixture fixture) : IC
     [Fact]
     public async Task A_cluster_role_binding_of_the_prospects_group_to_view_breaks_it_and_its_removal_restores_it()
     {
+        // Another demo of this operator, so that the sample of other demos' namespaces is not empty.
+        var other = _operator.Own(Tenants.New(UniqueName.For("neighbour")));
+        await Tenants.CreateAsync(Admin, other);
+        var otherNs = (await Tenants.WaitForPhaseAsync(Admin, other.Metadata.Name, Phases.Ready)).Status!.Namespace!;
         var (tenant, prospect) = await VerifiedTenantAsync();
         var name = await BindToViewEverywhereAsync(prospect);
         try
@@ -84,7 +88,7 @@ public sealed class IsolationVerificationTests(ControlPlaneFixture fixture) : IC
             var broken = await VerificationAsync(tenant.Metadata.Name, "False", name);
             var v = broken.Status!.Verification!;
             v.Paths.Should().ContainSingle(p => p.Kind == "ClusterRoleBinding" && p.Name == name).Which.Opens.Should().Contain("in every namespace");
-            v.Failed.Should().Contain(f => f.Contains($"Group {prospect} can list pods in ", StringComparison.Ordinal), "view reaches other demos' pods");
+            v.Failed.Should().Contain($"Group {prospect} can list pods in {otherNs} (isolation forbids it)", "view reaches other demos' pods");
             (await Tenants.EventsAsync(Admin, tenant.Metadata.Name)).Should().Contain(e => e.Reason == "IsolationBroken" && e.Type == "Warning",
                 "a change of the result is an event");
         }
