@@ -74,8 +74,9 @@ public static class IsolationChecks
     public static IReadOnlyList<string> Sample(IEnumerable<string> otherDemoNamespaces, string own) =>
         otherDemoNamespaces.Where(n => n != own).Order(StringComparer.Ordinal).Take(OtherNamespaceSample).ToList();
 
-    public static IReadOnlyList<AccessCheck> For(TenantPlan plan, IReadOnlyList<string> otherNamespaces)
+    public static IReadOnlyList<AccessCheck> For(TenantPlan plan, IReadOnlyList<string> otherNamespaces, DemoGrants? grants = null)
     {
+        grants ??= DemoGrants.None;
         var ns = plan.Namespace;
         var checks = new List<AccessCheck>();
         foreach (var s in plan.Suspended ? [] : Subjects(plan))
@@ -87,7 +88,8 @@ public static class IsolationChecks
             checks.Add(new AccessCheck("tenant:serviceaccounts/token:create", s, "create", "", "serviceaccounts", ns, false, "token"));
             foreach (var (kind, resource) in new[] { ("users", "users"), ("groups", "groups") })
                 checks.Add(new AccessCheck($"cluster:{kind}:impersonate", s, "impersonate", "", resource, null, false));
-            checks.AddRange(otherNamespaces.SelectMany(other => InOtherTenants.Select(c =>
+            // Another demo that names this subject in its own spec lets it in: that demo's grant, not this one's hole.
+            checks.AddRange(otherNamespaces.Where(other => !grants.Grants(s, other)).SelectMany(other => InOtherTenants.Select(c =>
                 new AccessCheck($"other-tenant:{c.Resource}:{c.Verb}", s, c.Verb, c.Group, c.Resource, other, false))));
             checks.AddRange(Promised(s, ns));
         }

@@ -12,8 +12,9 @@ namespace IsolationOperator.Verification;
 public static class IsolationPaths
 {
     public static IReadOnlyList<IsolationPath> Find(string tenant, TenantPlan plan, IReadOnlyDictionary<string, string>? namespaceLabels,
-        IEnumerable<V1ClusterRoleBinding> clusterBindings, IEnumerable<V1RoleBinding> bindings, IEnumerable<V1NetworkPolicy> policies)
+        IEnumerable<V1ClusterRoleBinding> clusterBindings, IEnumerable<V1RoleBinding> bindings, IEnumerable<V1NetworkPolicy> policies, DemoGrants? grants = null)
     {
+        grants ??= DemoGrants.None;
         var ns = plan.Namespace;
         var subjects = IsolationChecks.Subjects(plan);
         bool Names(Rbacv1Subject s) => subjects.Any(v => Same(v, s, ns));
@@ -27,7 +28,9 @@ public static class IsolationPaths
         {
             if (b.Metadata.NamespaceProperty != ns)
             {
-                foreach (var s in (b.Subjects ?? []).Where(Names))
+                // The operator's binding for another demo that names this subject itself is that demo's grant.
+                var grantedThere = TenantLabels.TenantOf(b.Metadata) is not null;
+                foreach (var s in (b.Subjects ?? []).Where(Names).Where(s => !(grantedThere && subjects.Any(v => Same(v, s, ns) && grants.Grants(v, b.Metadata.NamespaceProperty)))))
                     paths.Add(Path("RoleBinding", b.Metadata.NamespaceProperty, b.Metadata, $"binds {s.Kind} {s.Name} to {b.RoleRef.Kind} {b.RoleRef.Name} in {b.Metadata.NamespaceProperty}"));
             }
             else if (TenantLabels.TenantOf(b.Metadata) != tenant)

@@ -33,9 +33,9 @@ public sealed class IsolationVerifier(IKubernetes client, TimeProvider time)
     /// <param name="listedAfter">The lists must be newer than this (the demo's previous verification), so a recheck
     /// never answers from the lists its previous result came from: a path removed since shows as gone.</param>
     public async Task<VerificationResult> VerifyAsync(string tenant, TenantPlan plan, IReadOnlyDictionary<string, string>? namespaceLabels,
-        IEnumerable<string> otherDemoNamespaces, CancellationToken ct, DateTimeOffset? listedAfter = null)
+        IEnumerable<string> otherDemoNamespaces, CancellationToken ct, DateTimeOffset? listedAfter = null, DemoGrants? grants = null)
     {
-        var checks = IsolationChecks.For(plan, IsolationChecks.Sample(otherDemoNamespaces, plan.Namespace));
+        var checks = IsolationChecks.For(plan, IsolationChecks.Sample(otherDemoNamespaces, plan.Namespace), grants);
         var answers = new bool[checks.Count];
         using (var gate = new SemaphoreSlim(Parallel))
         {
@@ -48,7 +48,7 @@ public sealed class IsolationVerifier(IKubernetes client, TimeProvider time)
         }
         var failed = checks.Where((c, i) => answers[i] != c.Expected).ToList();
         var snapshot = await SnapshotAsync(listedAfter, ct);
-        var paths = IsolationPaths.Find(tenant, plan, namespaceLabels, snapshot.ClusterBindings, snapshot.Bindings, snapshot.Policies)
+        var paths = IsolationPaths.Find(tenant, plan, namespaceLabels, snapshot.ClusterBindings, snapshot.Bindings, snapshot.Policies, grants)
             .Concat(TenantRoleDrift.Find(snapshot.TenantRoles, plan.Suspended ? [] : plan.Access.Select(a => a.Role).Append(plan.WorkloadRole)))
             .ToList();
         var reach = Reachability.Summary(snapshot.Policies.Where(p => p.Metadata.NamespaceProperty == plan.Namespace));

@@ -40,6 +40,7 @@ public static class VerifyCommand
             }
             var namespaces = (await client.CoreV1.ListNamespaceAsync(labelSelector: TenantLabels.ManagedSelector, cancellationToken: ct)).Items;
             var verifier = new IsolationVerifier(client, TimeProvider.System);
+            var grants = new DemoGrants(list.Items);
             var rows = new List<Row>();
             foreach (var t in tenants)
             {
@@ -52,7 +53,7 @@ public static class VerifyCommand
                 }
                 plan = plan with { Namespace = ns };
                 var labels = namespaces.First(n => n.Metadata.Name == ns).Metadata.Labels?.ToDictionary(kv => kv.Key, kv => kv.Value);
-                var r = await verifier.VerifyAsync(t.Metadata.Name, plan, labels, namespaces.Select(n => n.Metadata.Name), ct);
+                var r = await verifier.VerifyAsync(t.Metadata.Name, plan, labels, namespaces.Select(n => n.Metadata.Name), ct, grants: grants);
                 rows.Add(new Row(t.Metadata.Name, ns, r.Passed ? "verified" : "BROKEN", r.Checks.Count, r.FailedText, r.Paths, r.Reachability, r.NodeSharing));
             }
             if (json) await output.WriteLineAsync(JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));

@@ -75,6 +75,36 @@ public sealed class IsolationVerificationTests(ControlPlaneFixture fixture) : IC
     }
 
     [Fact]
+    public async Task A_sales_engineer_in_two_demos_leaves_both_verified_while_each_prospect_stays_out_of_the_other()
+    {
+        var se = UniqueName.For("se") + "@vendor.example";
+        var demos = new List<DemoTenant>();
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var t = _operator.Own(Tenants.New(UniqueName.For("shared"), s => s.Access =
+            [
+                new AccessEntry { Kind = "Group", Name = UniqueName.For("prospect"), Role = "edit" },
+                new AccessEntry { Kind = "User", Name = se, Role = "admin" },
+            ]));
+            await Tenants.CreateAsync(Admin, t);
+            demos.Add(t);
+        }
+        foreach (var t in demos) await Tenants.WaitForPhaseAsync(Admin, t.Metadata.Name, Phases.Ready);
+
+        foreach (var t in demos)
+        {
+            var v = (await VerificationAsync(t.Metadata.Name, "True")).Status!.Verification!;
+            v.Paths.Should().BeNullOrEmpty("the engineer's binding in the other demo is that demo's own grant");
+        }
+        // The checks that ran still include each prospect against the other demo's namespace.
+        var checks = IsolationChecks.For(
+            TenantPlanner.Plan(demos[0], DateTimeOffset.UtcNow, PlannerPolicy.Default).Plan!, [demos[1].Spec.Namespace!],
+            new DemoGrants(await Task.WhenAll(demos.Select(async d => (await Tenants.GetAsync(Admin, d.Metadata.Name))!))));
+        checks.Should().Contain(c => c.Subject.Name.StartsWith("Group ", StringComparison.Ordinal) && c.Namespace == demos[1].Spec.Namespace && !c.Expected);
+        checks.Should().NotContain(c => c.Subject.Name == $"User {se}" && c.Namespace == demos[1].Spec.Namespace);
+    }
+
+    [Fact]
     public async Task A_cluster_role_binding_of_the_prospects_group_to_view_breaks_it_and_its_removal_restores_it()
     {
         // Another demo of this operator, so that the sample of other demos' namespaces is not empty.

@@ -31,6 +31,24 @@ public class IsolationChecksTests
     }
 
     [Fact]
+    public void A_sales_engineer_named_in_another_demo_is_not_probed_there_but_the_prospect_still_is()
+    {
+        var other = Tenants.New("globex", s => s.Access = [Tenants.Access("User", "se@vendor.example", "admin"), Tenants.Access("Group", "prospect-globex", "edit")]);
+        other.Status = new DemoTenantStatus { Namespace = "demo-a" };
+        var grants = new DemoGrants([other]);
+
+        var checks = IsolationChecks.For(Plan(), Others, grants);
+
+        checks.Should().NotContain(c => c.Subject.Name == "User se@vendor.example" && c.Namespace == "demo-a", "demo globex grants that engineer itself");
+        checks.Should().Contain(c => c.Subject.Name == "User se@vendor.example" && c.Namespace == "demo-b" && !c.Expected);
+        checks.Should().Contain(c => c.Subject.Name == "Group prospect-acme" && c.Namespace == "demo-a" && !c.Expected, "this demo's prospect has no business in globex's namespace");
+
+        var theirs = RbacBuilder.BuildBindings(Tenants.Plan(s => s.Access = other.Spec.Access, name: "globex") with { Namespace = "demo-a" });
+        IsolationPaths.Find("acme", Plan(), null, [], theirs, [], grants).Should().BeEmpty("the operator's binding for globex is globex's grant");
+        IsolationPaths.Find("acme", Plan(), null, [], theirs, []).Should().Contain(p => p.Namespace == "demo-a", "without knowing globex's spec it is a path");
+    }
+
+    [Fact]
     public void A_group_is_asked_through_a_probe_user_and_the_workload_with_its_service_account_groups()
     {
         var subjects = IsolationChecks.Subjects(Plan());
