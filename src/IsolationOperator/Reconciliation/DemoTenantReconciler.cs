@@ -56,7 +56,7 @@ public sealed class DemoTenantReconciler
         _podSecurity = new PodSecurityProbe(client, time, settings.PodSecurityCheckPeriod ?? TimeSpan.FromHours(1));
         _provisioner = new TenantProvisioner(cache, _applier, _namespaces, new GeneratedSecrets(client, cache.Secrets, status, time, settings.SecretReadPeriod ?? TimeSpan.FromMinutes(10)), _podSecurity, settings.RequirePodSecurity);
         _workloads = new WorkloadSuspension(client);
-        _verification = new TenantVerification(new IsolationVerifier(client, time), cache, events, settings.VerificationPeriod ?? TimeSpan.FromHours(1));
+        _verification = new TenantVerification(new IsolationVerifier(client, time), cache, events, settings.VerificationPeriod ?? TimeSpan.FromHours(1), settings.Policy);
         _status = new TenantStatusSteps(status, events, new TenantConditions(cache, _applier), new ChangeEvents(events, log), settings, _verification);
     }
 

@@ -12,7 +12,7 @@ namespace IsolationOperator.Reconciliation;
 /// event when the result changes, and isolation_operator_verification_failures{tenant,check}. It reports only: a
 /// failed check never makes the operator delete someone else's object. It does not decide Ready.
 /// </summary>
-public sealed class TenantVerification(IsolationVerifier verifier, ClusterCache cache, EventRecorder events, TimeSpan period)
+public sealed class TenantVerification(IsolationVerifier verifier, ClusterCache cache, EventRecorder events, TimeSpan period, Desired.PlannerPolicy? policy = null)
 {
     private readonly ConcurrentDictionary<string, HashSet<string>> _reported = new(StringComparer.Ordinal);
 
@@ -31,7 +31,7 @@ public sealed class TenantVerification(IsolationVerifier verifier, ClusterCache 
 
         var labels = cache.Namespaces.Get(null, plan.Namespace)?.Metadata.Labels?.ToDictionary(kv => kv.Key, kv => kv.Value);
         var others = cache.Namespaces.Items.Select(n => n.Metadata.Name).Where(n => n != plan.Namespace);
-        var result = await verifier.VerifyAsync(t.Metadata.Name, plan, labels, others, ct, previous?.Time, new DemoGrants(cache.Tenants.Items));
+        var result = await verifier.VerifyAsync(t.Metadata.Name, plan, labels, others, ct, previous?.Time, new DemoGrants(cache.Tenants.Items, policy));
         var status = new VerificationStatus
         {
             Time = result.Time, ObservedGeneration = t.Metadata.Generation, ChecksRun = result.Checks.Count,

@@ -12,12 +12,14 @@ public sealed class DemoGrants
     public static readonly DemoGrants None = new([]);
     private readonly Dictionary<string, HashSet<string>> _byNamespace;
 
-    public DemoGrants(IEnumerable<DemoTenant> tenants)
+    /// <param name="policy">How a demo's namespace is named before its status says (a demo provisioning right now).</param>
+    public DemoGrants(IEnumerable<DemoTenant> tenants, Desired.PlannerPolicy? policy = null)
     {
         _byNamespace = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var t in tenants)
         {
-            if (t.Status?.Namespace is not { Length: > 0 } ns || t.Spec?.Access is not { } access) continue;
+            var ns = t.Status?.Namespace is { Length: > 0 } recorded ? recorded : Desired.TenantPlanner.NamespaceFor(t, policy ?? Desired.PlannerPolicy.Default);
+            if (string.IsNullOrEmpty(ns) || t.Spec?.Access is not { } access) continue;
             if (!_byNamespace.TryGetValue(ns, out var set)) _byNamespace[ns] = set = new HashSet<string>(StringComparer.Ordinal);
             foreach (var a in access) set.Add($"{a.Kind}:{a.Name}");
         }

@@ -40,7 +40,7 @@ public static class VerifyCommand
             }
             var namespaces = (await client.CoreV1.ListNamespaceAsync(labelSelector: TenantLabels.ManagedSelector, cancellationToken: ct)).Items;
             var verifier = new IsolationVerifier(client, TimeProvider.System);
-            var grants = new DemoGrants(list.Items);
+            var grants = new DemoGrants(list.Items, policy);
             var rows = new List<Row>();
             foreach (var t in tenants)
             {
