@@ -7,6 +7,8 @@ using Serilog.Formatting.Compact;
 
 // `isolation-operator verify [TENANT] [--json]`: the verifier on demand, with the caller's kubeconfig; no operator.
 if (args.Length > 0 && args[0] == VerifyCommand.Name) return await VerifyCommand.RunAsync(args[1..], Console.Out, Console.Error);
+// `isolation-operator audit show TENANT | verify [TENANT] | rotate-key`: the audit trail, with the caller's kubeconfig.
+if (args.Length > 0 && args[0] == IsolationOperator.Audit.AuditCommand.Name) return await IsolationOperator.Audit.AuditCommand.RunAsync(args[1..], Console.Out, Console.Error);
 
 // JSON logs for machines (not a terminal), readable lines for people.
 var logConfig = new LoggerConfiguration()

@@ -10,7 +10,7 @@ namespace IsolationOperator.Admission;
 /// /validate-operator-requests: the operator guarded against itself. RBAC cannot say "only in namespaces you manage"
 /// for namespaces created at run time, so the operator holds namespace, RoleBinding, Secret, NetworkPolicy, quota and
 /// ServiceAccount writes cluster-wide; this webhook refuses every such write made as the operator's own user outside a
-/// namespace it manages (plus its TLS Secret in its own namespace), every delete or change of an unmanaged namespace,
+/// namespace it manages (plus its TLS Secret and audit key in its own namespace), every delete or change of an unmanaged namespace,
 /// and the managed label added to a namespace that lacks it. Anyone else's request passes at once, and the webhook is
 /// registered fail-open (Ignore): its outage never blocks another user. On Kubernetes 1.30 and later the chart also
 /// renders the same rules as a ValidatingAdmissionPolicy, which the API server enforces without this process.
@@ -40,6 +40,9 @@ public sealed class OperatorGuardReviewer(AdmissionContext context, string opera
         if (call.Namespace is not { Length: > 0 } ns) return AdmissionVerdict.Allow;
         // The webhook's own certificate Secret lives in the operator's namespace, which it does not manage.
         if (call.Kind == "Secret" && ns == context.Options.EffectiveLeaseNamespace && call.Name == context.Options.Webhook.SecretName)
+            return AdmissionVerdict.Allow;
+        // So does the audit trail's HMAC key (the trail itself is ConfigMaps, which the guard does not judge).
+        if (call.Kind == "Secret" && ns == context.Options.EffectiveAuditNamespace && call.Name == context.Options.Audit.KeySecret)
             return AdmissionVerdict.Allow;
         if (await IsManagedAsync(ns, cancellationToken)) return AdmissionVerdict.Allow;
         return AdmissionVerdict.Deny($"{operatorUser} may {Verb(call)} {call.Kind} objects only in namespaces it manages " +

@@ -18,6 +18,8 @@ public static class OperatorMetrics
         "isolation_operator_writes_total", "Writes to the API server by kind and verb.", "kind", "verb");
     public static readonly Counter DriftCorrections = Metrics.CreateCounter(
         "isolation_operator_drift_corrections_total", "Managed objects restored after someone else changed them.", "kind");
+    public static readonly Counter AuditFailures = Metrics.CreateCounter(
+        "isolation_operator_audit_failures_total", "Audit trail writes that failed (the record is written on a later pass).");
     public static readonly Counter Lists = Metrics.CreateCounter(
         "isolation_operator_list_calls_total", "List calls made by the informers (relists).", "kind");
     public static readonly Counter Relists = Metrics.CreateCounter(

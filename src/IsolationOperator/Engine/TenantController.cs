@@ -20,6 +20,9 @@ public sealed class TenantController
     private (ClusterCache Cache, Task Informers)? _warm;
     private DateTimeOffset _started;
 
+    /// <summary>Where audit records and anchors go as JSON lines: stdout, for the cluster's log pipeline.</summary>
+    public TextWriter AuditOutput { get; set; } = Console.Out;
+
     public TenantController(IKubernetes client, OperatorOptions options, TimeProvider time, ILoggerFactory logs)
     {
         _client = client;
@@ -93,9 +96,14 @@ public sealed class TenantController
         var events = new EventRecorder(_client, _options.EffectiveIdentity, _logs.CreateLogger<EventRecorder>());
         cache.Tenants.Undecodable += name => _ = events.RecordAsync(new Api.V1Alpha1.DemoTenant { Metadata = new k8s.Models.V1ObjectMeta { Name = name } },
             EventRecorder.Warning, "Unreadable", "Read", $"DemoTenant {name} has a field the operator cannot read (e.g. a date-time not in RFC 3339 form); it is skipped until the field is fixed.", CancellationToken.None);
+        var audit = !_options.Audit.Enabled ? null : new Audit.AuditTrail(new Audit.AuditStore(_client, _options.EffectiveAuditNamespace, Audit.AuditStore.ShardOf(_options.TenantSelector)),
+            new Audit.AuditKeys(_client, _options.EffectiveAuditNamespace, _options.Audit.KeySecret, _time), cache, _options.Audit,
+            new Audit.OperatorRef { Identity = _options.SelfUser ?? _options.EffectiveIdentity, Version = Hosting.BuildInfo.Version }, _time, AuditOutput,
+            _logs.CreateLogger<Audit.AuditTrail>());
         var reconciler = new DemoTenantReconciler(_client, cache, events, _time,
             new ReconcilerSettings(_options.ExpiringWindow, _options.MaxClockSkew, _options.ToPlannerPolicy(), _options.Webhook.Enabled,
-                _options.RequirePodSecurity, _options.PodSecurityCheckPeriod, _options.SecretReadPeriod, _options.VerificationPeriod), _logs.CreateLogger<DemoTenantReconciler>());
+                _options.RequirePodSecurity, _options.PodSecurityCheckPeriod, _options.SecretReadPeriod, _options.VerificationPeriod), _logs.CreateLogger<DemoTenantReconciler>(),
+            audit);
 
         try
         {
@@ -123,8 +131,10 @@ public sealed class TenantController
                 while (await timer.WaitForNextTickAsync(stop.Token))
                     foreach (var t in cache.Tenants.Items) queue.Add(t.Metadata.Name);
             }, CancellationToken.None);
+            var anchors = audit is null ? Task.CompletedTask : Task.Run(() => audit.RunAsync(stop.Token), CancellationToken.None);
             await Task.WhenAll(workers);
             await resync.ContinueWith(_ => { }, TaskScheduler.Default);
+            await anchors.ContinueWith(_ => { }, TaskScheduler.Default);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -85,6 +85,12 @@ public sealed class OperatorOptions
     /// </summary>
     public TimeSpan VerificationPeriod { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Operator__Audit__*: the tamper-evident audit trail of every demo (Audit/AuditOptions.cs).</summary>
+    public Audit.AuditOptions Audit { get; set; } = new();
+
+    /// <summary>Where trails and their key live: Operator__Audit__Namespace, else the operator's own namespace.</summary>
+    public string EffectiveAuditNamespace => Audit.EffectiveNamespace(Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? ReadServiceAccountNamespace() ?? "default");
+
     private string? _effectiveIdentity;
 
     /// <summary>Chosen once per process: the suffix is random, and the Lease and events must name the same replica.</summary>

@@ -39,6 +39,9 @@ public sealed class OperatorRuntime
 
     public bool IsLeader => _election?.IsLeader ?? true;
 
+    /// <summary>Where audit records and anchors go as JSON lines (stdout unless a host says otherwise).</summary>
+    public TextWriter AuditOutput { get => _controller.AuditOutput; set => _controller.AuditOutput = value; }
+
     /// <summary>Ready: a standby replica is ready to take over; the leader once its caches are synced.</summary>
     public bool Ready => !IsLeader || _controller.Synced;
 

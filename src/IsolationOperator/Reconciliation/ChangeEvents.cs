@@ -8,7 +8,13 @@ namespace IsolationOperator.Reconciliation;
 /// <summary>Turns what a pass wrote into events: provisioning, updates, rotations, expired access, and drift.</summary>
 public sealed class ChangeEvents(EventRecorder events, ILogger log)
 {
-    public async Task RecordAsync(DemoTenant tenant, TenantPlan plan, IReadOnlyList<ApplyOutcome> outcomes, IReadOnlyCollection<string> rotated, CancellationToken ct)
+    /// <summary>The spec unchanged since the last good reconcile: objects that differ now were changed by someone else.</summary>
+    public static bool SpecSettled(DemoTenant tenant) =>
+        tenant.Status?.ObservedGeneration == tenant.Metadata.Generation &&
+        tenant.Status?.Phase is Phases.Ready or Phases.Expiring or Phases.Suspended or Phases.Degraded;
+
+    /// <param name="specSettled">As the pass found the tenant when it started (<see cref="SpecSettled"/>).</param>
+    public async Task RecordAsync(DemoTenant tenant, TenantPlan plan, IReadOnlyList<ApplyOutcome> outcomes, IReadOnlyCollection<string> rotated, bool specSettled, CancellationToken ct)
     {
         var changes = outcomes.Where(o => o.Action is not (ApplyAction.Unchanged or ApplyAction.HeldOff)).ToList();
         if (changes.Count == 0) return;
@@ -31,22 +37,34 @@ public sealed class ChangeEvents(EventRecorder events, ILogger log)
         foreach (var o in changes) log.LogInformation("DemoTenant {Tenant}: {Change}", tenant.Metadata.Name, o.ToString());
 
         // Spec unchanged since the last good reconcile, yet objects differ: someone else changed them.
-        var specUnchanged = tenant.Status?.ObservedGeneration == tenant.Metadata.Generation &&
-                            tenant.Status?.Phase is Phases.Ready or Phases.Expiring or Phases.Suspended or Phases.Degraded;
-        if (specUnchanged)
+        if (specSettled)
         {
             foreach (var o in changes)
             {
                 OperatorMetrics.DriftCorrections.WithLabels(o.Kind).Inc();
-                var by = o.CompetingManagers.Count > 0 ? $" (changed by {string.Join(", ", o.CompetingManagers)})" : "";
-                var what = o.Action == ApplyAction.Updated ? $"fields changed by someone else were restored{by}: {string.Join(", ", o.ChangedFields)}" : o.Action == ApplyAction.Created ? "it was missing and was recreated" : "it was not in the spec and was removed";
-                await events.RecordAsync(tenant, EventRecorder.Warning, "DriftCorrected", "Repair", $"{o.Kind} {o.Name}: {what}.", ct);
+                await events.RecordAsync(tenant, EventRecorder.Warning, "DriftCorrected", "Repair", $"{o.Kind} {o.Name}: {DriftText(o)}.", ct);
             }
             return;
         }
         var first = tenant.Status?.Phase is null or Phases.Pending or Phases.Failed && changes.Any(c => c is { Kind: "Namespace", Action: ApplyAction.Created });
         await events.RecordAsync(tenant, EventRecorder.Normal, first ? "Provisioned" : "Updated", first ? "Create" : "Update",
             string.Join("; ", changes.Select(c => c.ToString())), ct);
+    }
+
+    /// <summary>The drift a pass repaired, as audit records (the same judgement as the DriftCorrected events).</summary>
+    public static IReadOnlyList<Audit.AuditEntry> DriftEntries(IReadOnlyList<ApplyOutcome> outcomes, IReadOnlyCollection<string> rotated, bool specSettled)
+    {
+        if (!specSettled) return [];
+        return outcomes.Where(o => o.Action is not (ApplyAction.Unchanged or ApplyAction.HeldOff) && !o.ByUpgrade &&
+                                   !(o is { Action: ApplyAction.Updated, Kind: "Secret" } && rotated.Contains(o.Name)))
+            .Select(o => new Audit.AuditEntry("DriftCorrected", [$"{o.Kind} {o.Name}"], DriftText(o))).ToList();
+    }
+
+    private static string DriftText(ApplyOutcome o)
+    {
+        var by = o.CompetingManagers.Count > 0 ? $" (changed by {string.Join(", ", o.CompetingManagers)})" : "";
+        return o.Action == ApplyAction.Updated ? $"fields changed by someone else were restored{by}: {string.Join(", ", o.ChangedFields)}"
+            : o.Action == ApplyAction.Created ? "it was missing and was recreated" : "it was not in the spec and was removed";
     }
 
     /// <summary>Bindings removed because their own deadline passed (the rest of the tenant stays), or because the

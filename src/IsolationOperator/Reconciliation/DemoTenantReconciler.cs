@@ -1,4 +1,5 @@
 using IsolationOperator.Api.V1Alpha1;
+using IsolationOperator.Audit;
 using IsolationOperator.Desired;
 using IsolationOperator.Engine;
 using IsolationOperator.Verification;
@@ -42,14 +43,18 @@ public sealed class DemoTenantReconciler
     private readonly PodSecurityProbe _podSecurity;
     private readonly TenantVerification _verification;
 
-    public DemoTenantReconciler(IKubernetes client, ClusterCache cache, EventRecorder events, TimeProvider time, ReconcilerSettings settings, ILogger<DemoTenantReconciler> log)
+    private readonly AuditTrail? _audit;
+
+    public DemoTenantReconciler(IKubernetes client, ClusterCache cache, EventRecorder events, TimeProvider time, ReconcilerSettings settings, ILogger<DemoTenantReconciler> log,
+        AuditTrail? audit = null)
     {
+        _audit = audit;
         _cache = cache;
         _settings = settings;
         _time = time;
         _clock = new ServerClock(client, time);
         _applier = new ResourceApplier(client, new DriftGuard(time));
-        var status = new StatusWriter(client, cache.Tenants, time, settings.RequestersFromAnnotations);
+        var status = new StatusWriter(client, cache.Tenants, time, settings.RequestersFromAnnotations, audit);
         _finalizers = new Finalizers(client, cache.Tenants, log);
         _access = new AccessRevocation(cache, _applier);
         _namespaces = new TenantNamespaces(client, cache.Namespaces, _applier);
@@ -113,6 +118,7 @@ public sealed class DemoTenantReconciler
         {
             Tenant = tenant, Plan = plan, Problems = planned.Problems, Namespace = ns, Now = now, ExpiresAt = expiry,
             Facts = facts, Event = TenantLifecycle.EventFor(facts), StartPhase = phase, ClockMessage = clockMessage,
+            SpecSettledAtStart = ChangeEvents.SpecSettled(tenant),
         };
     }
 
@@ -165,6 +171,8 @@ public sealed class DemoTenantReconciler
         {
             case Phases.Terminating:
                 if (_namespaces.Owned(pass.Namespace, pass.Tenant) is not null) return await _status.TerminatingAsync(pass, ct);
+                // The trail's last record before the DemoTenant goes (it stays, past the DemoTenant, for the retention period).
+                if (_audit is not null) await _audit.RecordAsync(pass.Tenant, StatusWriter.Copy(pass.Tenant), [], _settings.RequestersFromAnnotations, ct, pass.Now);
                 // The commit step: must not be cut short by shutdown once started.
                 await _finalizers.RemoveAsync(pass.Tenant, CancellationToken.None);
                 _verification.Forget(pass.Tenant.Metadata.Name);

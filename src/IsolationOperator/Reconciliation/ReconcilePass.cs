@@ -21,6 +21,12 @@ public sealed class ReconcilePass
 
     /// <summary>The phase when the pass started (Expired whenever expiredAt is recorded).</summary>
     public string? StartPhase { get; init; }
+    /// <summary>
+    /// Whether the spec was already acted on when the pass started (its generation observed, a settled phase): only
+    /// then are objects found different someone else's drift. A status written earlier in this pass (suspension's
+    /// intent record) must not turn the pass's own changes into "drift".
+    /// </summary>
+    public bool SpecSettledAtStart { get; init; }
     public List<ApplyOutcome> Outcomes { get; } = [];
     public List<V1RoleBinding> Revoked { get; } = [];
     public SecretsResult? Secrets { get; set; }

@@ -1,5 +1,6 @@
 using IsolationOperator.Admission;
 using IsolationOperator.Api.V1Alpha1;
+using IsolationOperator.Audit;
 using IsolationOperator.Engine;
 using k8s;
 using k8s.Models;
@@ -18,14 +19,17 @@ public sealed class StatusWriter
     private readonly Informer<DemoTenant> _tenants;
     private readonly TimeProvider _time;
     private readonly bool _requesters;
+    private readonly AuditTrail? _audit;
 
     /// <param name="requesters">Copy the admission webhook's requester annotations into status (webhook on).</param>
-    public StatusWriter(IKubernetes client, Informer<DemoTenant> tenants, TimeProvider time, bool requesters = false)
+    /// <param name="audit">The audit trail: what a status write says happened is recorded before it goes out.</param>
+    public StatusWriter(IKubernetes client, Informer<DemoTenant> tenants, TimeProvider time, bool requesters = false, AuditTrail? audit = null)
     {
         _client = client;
         _tenants = tenants;
         _time = time;
         _requesters = requesters;
+        _audit = audit;
     }
 
     /// <summary>
@@ -36,7 +40,8 @@ public sealed class StatusWriter
         KubernetesJson.Deserialize<DemoTenantStatus>(KubernetesJson.Serialize(t.Status ?? new DemoTenantStatus()));
 
     /// <returns>The DemoTenant as written, or null when nothing needed writing.</returns>
-    public async Task<DemoTenant?> WriteAsync(DemoTenant tenant, DemoTenantStatus next, CancellationToken ct)
+    /// <param name="audit">Records of this pass that no state shows (drift repaired), for the audit trail.</param>
+    public async Task<DemoTenant?> WriteAsync(DemoTenant tenant, DemoTenantStatus next, CancellationToken ct, IReadOnlyList<AuditEntry>? audit = null)
     {
         next.ObservedGeneration = tenant.Metadata.Generation;
         if (_requesters)
@@ -44,6 +49,8 @@ public sealed class StatusWriter
             next.RequestedBy = RequesterAnnotations.Of(tenant.Metadata, RequesterAnnotations.RequestedBy) ?? next.RequestedBy;
             next.LastChangedBy = RequesterAnnotations.Of(tenant.Metadata, RequesterAnnotations.LastChangedBy) ?? next.LastChangedBy;
         }
+        // Recorded before the status that reports it: a crash in between is found and recorded by the next pass.
+        if (_audit is not null) next.Audit = await _audit.TryRecordAsync(tenant, next, audit ?? [], _requesters, ct) ?? next.Audit;
         next.Conditions = Conditions.WithTransitions(next.Conditions ?? [], tenant.Status?.Conditions, _time.GetUtcNow().UtcDateTime);
         if (tenant.Status is not null && KubernetesJson.Serialize(tenant.Status) == KubernetesJson.Serialize(next)) return null;
 

@@ -160,8 +160,8 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
         if (resumed) s.Suspension = null;
         else if (transition.Phase == Phases.Suspended && s.Suspension is not null) s.Suspension.Stopped = true;
 
-        var written = await writer.WriteAsync(t, s, ct);
-        await changes.RecordAsync(t, plan, pass.Outcomes, pass.Secrets?.Rotated ?? [], ct);
+        var written = await writer.WriteAsync(t, s, ct, ChangeEvents.DriftEntries(pass.Outcomes, pass.Secrets?.Rotated ?? [], pass.SpecSettledAtStart));
+        await changes.RecordAsync(t, plan, pass.Outcomes, pass.Secrets?.Rotated ?? [], pass.SpecSettledAtStart, ct);
         if (pass.SuspensionStarted)
             await events.RecordAsync(t, EventRecorder.Normal, "Suspended", "Suspend", $"Access removed and {pass.Stopped} workload(s) or pod(s) stopped; no pod may start while suspended. Data and secrets kept.", ct);
         if (written is not null && resumed && before?.Suspension is not null)

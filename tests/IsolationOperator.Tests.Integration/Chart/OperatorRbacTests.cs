@@ -127,6 +127,19 @@ public sealed class OperatorRbacTests
         new("", "secrets", "update"), // ServingCertificates.EnsureSecretAsync: renewal with a resourceVersion precondition, resourceNames [<fullname>-webhook-tls]
     ];
 
+    /// <summary>Role &lt;release&gt;-audit in the release namespace (Audit/AuditStore, Audit/AuditKeys).</summary>
+    public static readonly IReadOnlyList<Permission> AuditRole =
+    [
+        new("", "configmaps", "get"), // AuditStore.ReadHeadAsync / ReadTrailAsync: a trail's head and chunks by name
+        new("", "configmaps", "list"), // AuditStore.ListHeadsAsync: the retention sweep, paged, in this namespace only
+        new("", "configmaps", "create"), // AuditStore.AppendAsync (a trail's first write) and SealAsync (an immutable chunk)
+        new("", "configmaps", "patch"), // AuditStore.AppendAsync: merge patch carrying the head's resourceVersion
+        new("", "configmaps", "delete"), // AuditStore.DeleteTrailAsync: a deleted demo's trail past retention
+        new("", "secrets", "create"), // AuditKeys.CreateAsync: the key Secret, on first start
+        new("", "secrets", "get"), // AuditKeys.CurrentAsync, resourceNames [<fullname>-audit-key]
+        new("", "secrets", "update"), // AuditKeys.RotateAsync, resourceNames [<fullname>-audit-key]
+    ];
+
     /// <summary>ClusterRole &lt;release&gt;-webhook (Admission/WebhookRegistrar.PatchCaBundleAsync), limited to the release's configurations.</summary>
     public static readonly IReadOnlyList<Permission> WebhookConfigurationsClusterRole =
     [
@@ -240,7 +253,22 @@ public sealed class OperatorRbacTests
         var (_, rules) = await RenderAsync();
 
         rules.Select(g => g.RoleName).Distinct().Should().BeEquivalentTo(
-            FullName, $"{FullName}-events", $"{FullName}-leader-election", $"{FullName}-webhook", $"{FullName}-webhook-tls");
+            FullName, $"{FullName}-events", $"{FullName}-leader-election", $"{FullName}-webhook", $"{FullName}-webhook-tls", $"{FullName}-audit");
+    }
+
+    [Fact]
+    public async Task The_audit_role_is_in_the_release_namespace_and_reads_or_rotates_only_its_own_key()
+    {
+        var (_, rules) = await RenderAsync();
+
+        var audit = rules.Where(g => g.RoleName == $"{FullName}-audit").ToList();
+        audit.Should().OnlyContain(g => g.RoleKind == "Role" && g.Namespace == Namespace, "trails live in the release namespace, out of tenants' reach");
+        ShouldBeExactly(audit.SelectMany(g => Permission.Of(g.Rule)), AuditRole, $"Role {Namespace}/{FullName}-audit");
+        audit.Where(g => g.Rule.Resources.Contains("secrets") && g.Rule.Verbs.Intersect(["get", "update"]).Any())
+            .Should().OnlyContain(g => g.Rule.ResourceNames != null && g.Rule.ResourceNames.SequenceEqual(new[] { $"{FullName}-audit-key" }));
+
+        var (_, without) = await RenderAsync("--set", "audit.enabled=false");
+        without.Should().NotContain(g => g.RoleName == $"{FullName}-audit");
     }
 
     [Fact]

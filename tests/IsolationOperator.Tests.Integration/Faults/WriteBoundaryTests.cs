@@ -41,16 +41,20 @@ public sealed class WriteBoundaryTests(ControlPlaneFixture fixture) : IClassFixt
     [LocalPlaneFact]
     public async Task Killed_after_any_write_of_provisioning_a_restart_reaches_the_same_end_and_never_regenerates_a_secret()
     {
+        // The audit key exists before the reference is counted: only the first operator of a namespace creates it.
+        await AuditTrails.EnsureKeyAsync(fixture.Plane);
         // The reference: one uninterrupted run, counting its writes.
         var refRun = UniqueName.For("wbref");
         var writes = 0;
         var counting = new CutOffAfter((r, _) => { if (Writes.IsWrite(r)) Interlocked.Increment(ref writes); return false; });
         List<string> expected;
+        List<string> expectedRecords;
         await using (var op = await OperatorUnderTest.StartAsync(fixture.Plane, refRun, handlers: counting))
         {
             var reference = NewTenant(refRun, "g");
             await Tenants.CreateAsync(Admin, reference);
-            await Tenants.WaitForPhaseAsync(Admin, reference.Metadata.Name, Phases.Ready);
+            var ready = await Tenants.WaitForPhaseAsync(Admin, reference.Metadata.Name, Phases.Ready);
+            expectedRecords = Actions(await AuditTrails.WaitForAsync(Admin, ready.Metadata.Uid, "Provisioned", "AccessGranted", "SecretGenerated"));
             await Task.Delay(TimeSpan.FromSeconds(1)); // the pass triggered by its own status write
             expected = (await ObjectsAsync(reference.Spec.Namespace!)).Order().ToList();
             var settled = Volatile.Read(ref writes);
@@ -63,29 +67,41 @@ public sealed class WriteBoundaryTests(ControlPlaneFixture fixture) : IClassFixt
         foreach (var batch in Enumerable.Range(1, writes).Chunk(6))
             await Task.WhenAll(batch.Select(async n =>
             {
-                try { await KillAfterAndRestartAsync(n, expected); }
+                try { await KillAfterAndRestartAsync(n, expected, expectedRecords); }
                 catch (Exception e) { lock (failures) failures.Add($"after write {n}: {e.Message}"); }
             }));
         failures.Should().BeEmpty();
     }
 
-    private async Task KillAfterAndRestartAsync(int n, IReadOnlyList<string> expected)
+    /// <summary>The audit records of a provisioning, by action and object kind (names differ per tenant), sorted.</summary>
+    private static List<string> Actions(Audit.StoredTrail trail) =>
+        trail.Records.Select(r => $"{r.Action} {string.Join("|", r.Objects.Select(o => o.Split(' ')[0]))}").Order(StringComparer.Ordinal).ToList();
+
+    private async Task KillAfterAndRestartAsync(int n, IReadOnlyList<string> expected, IReadOnlyList<string> expectedRecords)
     {
         var runId = UniqueName.For("wb");
         var tenant = NewTenant(runId, "g");
         var ns = tenant.Spec.Namespace!;
         var cut = Writes.Nth(n);
+        string user;
         await using (var first = await OperatorUnderTest.StartAsync(fixture.Plane, runId, handlers: cut))
         {
+            user = first.User;
             await Tenants.CreateAsync(Admin, tenant);
             await cut.Cut.WaitAsync(TimeSpan.FromSeconds(30));
         }
         V1Secret? written = null;
         try { written = await Admin.CoreV1.ReadNamespacedSecretAsync("db", ns); } catch (k8s.Autorest.HttpOperationException) { }
 
-        await using var second = await OperatorUnderTest.StartAsync(fixture.Plane, runId);
-        await Tenants.WaitForPhaseAsync(Admin, tenant.Metadata.Name, Phases.Ready, TimeSpan.FromSeconds(30));
+        // The same operator restarted: same identity (a new one would rewrite its own binding in the namespace).
+        await using var second = await OperatorUnderTest.StartAsync(fixture.Plane, runId, user: user);
+        var ready = await Tenants.WaitForPhaseAsync(Admin, tenant.Metadata.Name, Phases.Ready, TimeSpan.FromSeconds(30));
         (await ObjectsAsync(ns)).Order().Should().Equal(expected.Select(e => e), $"the end state after a cut at write {n} equals an uninterrupted run");
+        // Issue 14: every action of the interrupted provisioning is recorded once, however the cut fell between an
+        // action and its record, and the chain verifies.
+        var trail = await AuditTrails.WaitForAsync(Admin, ready.Metadata.Uid, "Provisioned", "AccessGranted", "SecretGenerated");
+        Actions(trail).Should().Equal(expectedRecords, $"the audit trail after a cut at write {n} holds what an uninterrupted run records, once");
+        (await AuditTrails.VerifyAsync(Admin, ready.Metadata.Uid)).Should().Match<Audit.ChainVerdict>(v => v.Ok, $"the chain verifies after a cut at write {n}");
         if (written is not null)
         {
             var now = await Admin.CoreV1.ReadNamespacedSecretAsync("db", ns);

@@ -14,7 +14,9 @@ public static class ChartPermissions
 {
     public const string Group = "isolation-operator:chart-permissions";
     private const string Release = "suite";
-    private const string ReleaseNamespace = "isolation-suite";
+    public const string ReleaseNamespace = "isolation-suite";
+    /// <summary>The audit key Secret the chart names for release "suite".</summary>
+    public const string AuditKeySecret = "suite-isolation-operator-audit-key";
     public const string InTenantNamespacesRole = "suite-isolation-operator-in-tenant-namespaces";
 
     private static readonly SemaphoreSlim Once = new(1, 1);

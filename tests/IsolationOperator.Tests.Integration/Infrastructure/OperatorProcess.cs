@@ -38,6 +38,8 @@ public sealed class OperatorProcess : IDisposable
         // Isolation verification (SubjectAccessReviews and cluster-wide lists) has tests of its own; elsewhere it
         // would only add requests to the counts other tests make. A test may still turn it on.
         info.Environment["Operator__VerificationPeriod"] = "00:00:00";
+        // Out of a pod there is no own namespace to default to: these processes run as admin, so "default" serves.
+        info.Environment["Operator__Audit__Namespace"] = "default";
         foreach (var (k, v) in settings) info.Environment[$"Operator__{k}"] = v;
         return new OperatorProcess(Process.Start(info)!);
     }

@@ -33,7 +33,7 @@ public sealed class OperatorUnderTest : IAsyncDisposable
             if (server is not null) config.Host = server;
             Client = new Kubernetes(config, handlers);
         }
-        var runtime = new OperatorRuntime(Client, options, time, Logs);
+        var runtime = new OperatorRuntime(Client, options, time, Logs) { AuditOutput = AuditLines };
         _run = Task.Run(() => runtime.RunAsync(_stop.Token));
     }
 
@@ -41,14 +41,17 @@ public sealed class OperatorUnderTest : IAsyncDisposable
     public string User { get; }
     public OperatorOptions Options { get; }
     public IKubernetes Client { get; }
+    /// <summary>The audit JSON lines this operator wrote (its stdout in a real deployment).</summary>
+    public AuditLineSink AuditLines { get; } = new();
 
     public static ILoggerFactory Logs { get; } = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
 
     /// <param name="time">The operator's clock (a skewed one in clock tests); the system clock by default.</param>
     /// <param name="handlers">HTTP test doubles between the operator and the API server (faults, cut-offs).</param>
     /// <param name="server">Another address for the API server (a fault-injecting proxy).</param>
+    /// <param name="user">The operator's user name; a restart of the same operator passes the first one's.</param>
     public static async Task<OperatorUnderTest> StartAsync(ControlPlane plane, string runId, Action<OperatorOptions>? configure = null,
-        TimeProvider? time = null, string? server = null, params DelegatingHandler[] handlers)
+        TimeProvider? time = null, string? server = null, string? user = null, params DelegatingHandler[] handlers)
     {
         await Crd.InstallAsync(plane);
         var options = new OperatorOptions
@@ -59,12 +62,14 @@ public sealed class OperatorUnderTest : IAsyncDisposable
             Workers = 2,
             // Verification (SubjectAccessReviews, cluster-wide lists) has tests of its own, which turn it on.
             VerificationPeriod = TimeSpan.Zero,
+            // Where the chart keeps it: the release namespace, with its key Secret.
+            Audit = new Audit.AuditOptions { Namespace = ChartPermissions.ReleaseNamespace, KeySecret = ChartPermissions.AuditKeySecret },
         };
         configure?.Invoke(options);
-        var user = UniqueName.For("operator");
+        user ??= UniqueName.For("operator");
+        await ChartPermissions.InstallAsync(plane);
         if (!options.Webhook.Enabled)
         {
-            await ChartPermissions.InstallAsync(plane);
             // As the chart configures it: the operator binds itself, by its user name, in each demo namespace.
             options.TenantNamespaceRole ??= ChartPermissions.InTenantNamespacesRole;
             options.Admission.OperatorUser ??= user;
@@ -85,5 +90,31 @@ public sealed class OperatorUnderTest : IAsyncDisposable
         await _stop.CancelAsync();
         await _run.WaitAsync(TimeSpan.FromSeconds(20)).ContinueWith(_ => { }, TaskScheduler.Default);
         _stop.Dispose();
+    }
+}
+
+/// <summary>Collects whole lines written to it, for tests that read what the operator printed.</summary>
+public sealed class AuditLineSink : TextWriter
+{
+    private readonly List<string> _lines = [];
+    private readonly System.Text.StringBuilder _partial = new();
+
+    public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+    public IReadOnlyList<string> Lines { get { lock (_lines) return [.. _lines]; } }
+
+    public override void Write(char value)
+    {
+        lock (_lines)
+        {
+            if (value == '\n') { _lines.Add(_partial.ToString().TrimEnd('\r')); _partial.Clear(); }
+            else _partial.Append(value);
+        }
+    }
+
+    public override Task WriteLineAsync(string? value)
+    {
+        lock (_lines) _lines.Add(value ?? "");
+        return Task.CompletedTask;
     }
 }

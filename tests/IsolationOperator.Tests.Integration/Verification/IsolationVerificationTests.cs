@@ -118,7 +118,9 @@ public sealed class IsolationVerificationTests(ControlPlaneFixture fixture) : IC
             var broken = await VerificationAsync(tenant.Metadata.Name, "False", name);
             var v = broken.Status!.Verification!;
             v.Paths.Should().ContainSingle(p => p.Kind == "ClusterRoleBinding" && p.Name == name).Which.Opens.Should().Contain("in every namespace");
-            v.Failed.Should().Contain($"Group {prospect} can list pods in {otherNs} (isolation forbids it)", "view reaches other demos' pods");
+            // The sample is the first few managed namespaces by name (the neighbour guarantees there is one).
+            v.Failed.Should().Contain(f => f.StartsWith($"Group {prospect} can list pods in demo-", StringComparison.Ordinal), "view reaches other demos' pods");
+            otherNs.Should().StartWith("demo-");
             (await Tenants.EventsAsync(Admin, tenant.Metadata.Name)).Should().Contain(e => e.Reason == "IsolationBroken" && e.Type == "Warning",
                 "a change of the result is an event");
         }

@@ -77,6 +77,14 @@ public class OperatorGuardTests
     }
 
     [Fact]
+    public async Task Operator_may_write_its_audit_key_in_the_audit_namespace()
+    {
+        var options = new OperatorOptions { LeaseNamespace = "isolation-system", Audit = { Namespace = "isolation-system", KeySecret = "io-audit-key" } };
+        var key = new AdmissionCall("u", "CREATE", "", "Secret", "isolation-system", "io-audit-key", null, null, null, Operator, [], false);
+        (await Judge(key, options)).Allowed.Should().BeTrue();
+    }
+
+    [Fact]
     public void Guard_is_registered_fail_open_with_a_short_timeout_for_every_scope_and_only_with_a_known_operator_user()
     {
         var guard = Guard();

@@ -28,6 +28,18 @@ public sealed class DemoTenantStatus
     [JsonPropertyName("suspension")] public SuspensionStatus? Suspension { get; set; }
     /// <summary>The last isolation verification: what was asked of the API server and what it showed (IsolationVerified).</summary>
     [JsonPropertyName("verification")] public VerificationStatus? Verification { get; set; }
+    /// <summary>The demo's audit trail: how many records it holds and the hash of the last (README "Audit trail").</summary>
+    [JsonPropertyName("audit")] public AuditStatus? Audit { get; set; }
+}
+
+/// <summary>The head of the demo's audit trail, as stored in the operator's namespace.</summary>
+public sealed class AuditStatus
+{
+    [JsonPropertyName("records")] public long Records { get; set; }
+    /// <summary>SHA-256 of the last record: compare with `isolation-operator audit verify` and the stdout anchors.</summary>
+    [JsonPropertyName("head")] public string? Head { get; set; }
+    /// <summary>A digest of what the trail last recorded; the operator reads the trail again only when it differs.</summary>
+    [JsonPropertyName("state")] public string? State { get; set; }
 }
 
 /// <summary>What the verifier asked the API server, as the prospect and the workload, and the paths it found.</summary>
