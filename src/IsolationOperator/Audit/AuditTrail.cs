@@ -74,6 +74,8 @@ public sealed class AuditTrail
                     _heads[uid] = stored;
                     foreach (var r in records) await _stdout.WriteLineAsync(JsonSerializer.Serialize(new { audit = r }));
                     if (records.Count > 0) _moved[uid] = (t.Metadata.Name, stored.Seq, stored.Hash);
+                    // The DemoTenant goes now: nothing more to remember of it here (the store keeps the trail).
+                    if (deletedAt is not null) _heads.TryRemove(uid, out _);
                     return Status(stored, digest);
                 }
                 catch (AuditConflictException) when (attempt < 3)

@@ -38,13 +38,7 @@ public sealed class IsolationVerificationTests(ControlPlaneFixture fixture) : IC
         return (verified, prospect);
     }
 
-    private async Task<DemoTenant> VerificationAsync(string name, string status, string? mentioning = null) =>
-        await Eventually.GetAsync($"IsolationVerified={status}{(mentioning is null ? "" : " naming " + mentioning)}", async () =>
-        {
-            var t = await Tenants.GetAsync(Admin, name);
-            var c = t is null ? null : Tenants.Condition(t, ConditionTypes.IsolationVerified);
-            return c?.Status == status && (mentioning is null || c.Message.Contains(mentioning, StringComparison.Ordinal)) ? t : null;
-        }, TimeSpan.FromSeconds(40));
+    private Task<DemoTenant> VerificationAsync(string name, string status, string? mentioning = null) => Verifications.WaitAsync(Admin, name, status, mentioning);
 
     /// <summary>What an admin might do for a prospect "just to look around": a ClusterRoleBinding to view.</summary>
     private async Task<string> BindToViewEverywhereAsync(string group)

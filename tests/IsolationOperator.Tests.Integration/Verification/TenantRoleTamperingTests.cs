@@ -29,13 +29,7 @@ public sealed class TenantRoleTamperingTests : IAsyncLifetime
         await _plane.DisposeAsync();
     }
 
-    private async Task<DemoTenant> VerificationAsync(string name, string status, string? mentioning = null) =>
-        await Eventually.GetAsync($"IsolationVerified={status}{(mentioning is null ? "" : " naming " + mentioning)}", async () =>
-        {
-            var t = await Tenants.GetAsync(Admin, name);
-            var c = t is null ? null : Tenants.Condition(t, ConditionTypes.IsolationVerified);
-            return c?.Status == status && (mentioning is null || c.Message.Contains(mentioning, StringComparison.Ordinal)) ? t : null;
-        }, TimeSpan.FromSeconds(40));
+    private Task<DemoTenant> VerificationAsync(string name, string status, string? mentioning = null) => Verifications.WaitAsync(Admin, name, status, mentioning);
 
     [LocalPlaneFact]
     public async Task A_tenant_role_edited_to_write_network_policies_breaks_verification_until_the_chart_restores_it()
