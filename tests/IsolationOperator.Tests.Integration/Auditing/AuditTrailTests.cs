@@ -31,7 +31,6 @@ public sealed class AuditTrailTests(ControlPlaneFixture fixture) : IClassFixture
     public async Task A_whole_demo_life_is_recorded_in_order_with_who_asked_and_outlives_the_demo()
     {
         var alice = fixture.Plane.ClientFor("alice@vendor.example", "system:masters", "se-team");
-        var bob = fixture.Plane.ClientFor("bob@vendor.example", "system:masters", "se-team");
         var prospect = UniqueName.For("prospect");
         var tenant = _operator.Own(Tenants.New(UniqueName.For("life"), s =>
         {
@@ -49,7 +48,10 @@ public sealed class AuditTrailTests(ControlPlaneFixture fixture) : IClassFixture
         // Grant, extend (bob), suspend, resume, a rotation, drift, expiry, deletion.
         await Tenants.PatchSpecAsync(alice, name, new { access = new object[] { new { kind = "Group", name = prospect, role = "edit" }, new { kind = "User", name = "carol@acme.example", role = "view" } } });
         await AuditTrails.WaitForAsync(Admin, uid, "AccessGranted");
-        await Tenants.PatchSpecAsync(bob, name, new { expiresAt = DateTimeOffset.UtcNow.AddDays(5) });
+        // Extended by an impersonated user: the admin's kubectl acting --as bob, as a support engineer would.
+        var extend = await Kubectl.RunAsync(fixture.Plane.KubeconfigPath, "--as=bob@vendor.example", "--as-group=system:masters", "--as-group=se-team",
+            "patch", "demotenant", name, "--type=merge", "-p", JsonSerializer.Serialize(new { spec = new { expiresAt = DateTimeOffset.UtcNow.AddDays(5) } }));
+        extend.ExitCode.Should().Be(0, extend.ToString());
         await AuditTrails.WaitForAsync(Admin, uid, "Extended");
         await Tenants.PatchSpecAsync(alice, name, new { suspended = true });
         await Tenants.WaitForPhaseAsync(Admin, name, Phases.Suspended);
