@@ -71,10 +71,15 @@ public sealed class LeaseTakeoverTests(ControlPlaneFixture fixture, ITestOutputH
         a.Signal(19); // SIGSTOP: a frozen process renews nothing and notices nothing
         var tenant = race.NewTenant();
         await Tenants.CreateAsync(Admin, tenant);
+        // The promise is about the Lease: measured on the Lease itself (polled every 200 ms), apart from how long the
+        // new leader's first reconcile then takes on a loaded machine (quota status comes from the controller manager).
+        await Eventually.HoldsAsync("the standby holds the lease", async () => await race.HolderAsync() == userB, LeaseDuration + TimeSpan.FromSeconds(30));
+        var takenAfter = DateTimeOffset.UtcNow - paused;
         await Tenants.WaitForPhaseAsync(Admin, tenant.Metadata.Name, Phases.Ready, LeaseDuration + TimeSpan.FromSeconds(30));
-        var replacedAfter = DateTimeOffset.UtcNow - paused;
-        output.WriteLine($"paused leader replaced, new tenant Ready after {replacedAfter.TotalSeconds:0.00}s");
-        replacedAfter.Should().BeLessThan(LeaseDuration + 2 * RetryPeriod + TimeSpan.FromSeconds(4), "lease duration + 2 retry periods, plus the reconcile");
+        var readyAfter = DateTimeOffset.UtcNow - paused;
+        output.WriteLine($"paused leader replaced after {takenAfter.TotalSeconds:0.00}s, new tenant Ready after {readyAfter.TotalSeconds:0.00}s");
+        takenAfter.Should().BeLessThan(LeaseDuration + 2 * RetryPeriod + TimeSpan.FromSeconds(2), "lease duration + 2 retry periods (plus the poll and a loaded machine's request time)");
+        readyAfter.Should().BeLessThan(takenAfter + TimeSpan.FromSeconds(10), "the new leader's caches are warm: it reconciles at once");
         (await race.HolderAsync()).Should().Be(userB);
 
         var resumed = DateTimeOffset.UtcNow;
