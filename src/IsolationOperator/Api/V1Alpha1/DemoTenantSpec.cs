@@ -30,7 +30,10 @@ public sealed class DemoTenantSpec
 
 public sealed class AccessEntry
 {
-    /// <summary>User | Group (identity-provider groups as the cluster's authenticator reports them).</summary>
+    /// <summary>
+    /// User | Group (identity-provider groups as the cluster's authenticator reports them) | Guest (a prospect with no
+    /// account: name is a label such as jane-at-acme; the operator keeps a ServiceAccount for it, see GuestStatus).
+    /// </summary>
     [JsonPropertyName("kind")] public string Kind { get; set; } = "";
     [JsonPropertyName("name")] public string Name { get; set; } = "";
     /// <summary>admin | edit | view.</summary>

@@ -10,6 +10,8 @@ public sealed class DemoTenantStatus
     [JsonPropertyName("observedGeneration")] public long? ObservedGeneration { get; set; }
     [JsonPropertyName("expiresAt")] [JsonConverter(typeof(LenientDateTimeConverter))] public DateTimeOffset? ExpiresAt { get; set; }
     [JsonPropertyName("conditions")] public IList<V1Condition>? Conditions { get; set; }
+    /// <summary>The Guest access entries in force, each with the ServiceAccount the operator keeps for it.</summary>
+    [JsonPropertyName("guests")] public IList<GuestStatus>? Guests { get; set; }
     [JsonPropertyName("managedResources")] public IList<ManagedResource>? ManagedResources { get; set; }
     [JsonPropertyName("secrets")] public IList<SecretStatus>? Secrets { get; set; }
     /// <summary>When the demo expired and its access and namespace were removed; the DemoTenant stays as the record.</summary>
@@ -30,6 +32,21 @@ public sealed class DemoTenantStatus
     [JsonPropertyName("verification")] public VerificationStatus? Verification { get; set; }
     /// <summary>The demo's audit trail: how many records it holds and the hash of the last (README "Audit trail").</summary>
     [JsonPropertyName("audit")] public AuditStatus? Audit { get; set; }
+}
+
+/// <summary>
+/// A guest (spec.access kind Guest) and its ServiceAccount. The account's name is a slot (guest-1 … guest-16) that the
+/// chart's tenant-guest-token-issuer ClusterRole names, so the demo's admins may request tokens for these accounts only.
+/// </summary>
+public sealed record GuestStatus
+{
+    [JsonPropertyName("name")] public string Name { get; init; } = "";
+    [JsonPropertyName("serviceAccount")] public string ServiceAccount { get; init; } = "";
+    [JsonPropertyName("role")] public string Role { get; init; } = "";
+    /// <summary>When this guest's access ends: the entry's expiresAt or the demo's expiry, the earlier.</summary>
+    [JsonPropertyName("expiresAt")] [JsonConverter(typeof(LenientDateTimeConverter))] public DateTimeOffset? ExpiresAt { get; init; }
+    /// <summary>The longest token lifetime the platform allows (Operator__GuestTokenMaxLifetime, chart guests.tokenMaxLifetime).</summary>
+    [JsonPropertyName("tokenMaxSeconds")] public long? TokenMaxSeconds { get; init; }
 }
 
 /// <summary>The head of the demo's audit trail, as stored in the operator's namespace.</summary>
