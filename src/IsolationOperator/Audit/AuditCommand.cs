@@ -56,26 +56,44 @@ public static class AuditCommand
                 return ExitCodes.StartFailed;
             }
             var allKeys = await keys.AllAsync(ct);
-            var results = new List<(StoredTrail Trail, ChainVerdict Verdict, string? StatusProblem)>();
+            var results = new List<TrailResult>();
             foreach (var h in heads)
-            {
-                var trail = await store.ReadTrailAsync(h.Uid, ct);
-                if (trail is null) continue;
-                var verdict = trail.Unreadable.Count > 0
-                    ? new ChainVerdict(false, trail.Records.Count, null, $"unreadable entries: {string.Join(", ", trail.Unreadable)}")
-                    : AuditChain.Verify(trail.Records, allKeys, trail.Head.Head);
-                results.Add((trail, verdict, await StatusProblemAsync(client, trail, ct)));
-            }
+                if (await CheckTrailAsync(client, store, h.Uid, allKeys, null, ct) is { } checkedTrail) results.Add(checkedTrail);
             results = results.OrderBy(r => r.Trail.Records.FirstOrDefault()?.Time ?? DateTimeOffset.MaxValue).ToList();
             if (verb == "show") await ShowAsync(output, results, json);
             else await VerifyAsync(output, results, json, allKeys is not null, ns, keySecret);
-            return results.All(r => r.Verdict.Ok && r.StatusProblem is null) ? 0 : 1;
+            return results.All(r => r.Ok) ? 0 : 1;
         }
         catch (Exception e) when (e is HttpRequestException or k8s.Autorest.HttpOperationException or k8s.Exceptions.KubeConfigException or InvalidOperationException)
         {
             await error.WriteLineAsync($"audit could not run: {e.Message}");
             return ExitCodes.StartFailed;
         }
+    }
+
+    /// <summary>One trail as read back and checked: the chain's verdict, and whether the DemoTenant's status.audit agrees with the store.</summary>
+    public sealed record TrailResult(StoredTrail Trail, ChainVerdict Verdict, string? StatusProblem)
+    {
+        public bool Ok => Verdict.Ok && StatusProblem is null;
+        public string? Problem => Verdict.Ok ? StatusProblem : Verdict.Problem;
+    }
+
+    /// <summary>
+    /// Reads one demo's trail (by the DemoTenant's UID) and verifies its chain against the stored head, or against
+    /// <paramref name="expectedHead"/> (status.audit) when given; HMACs only with <paramref name="keys"/>. Null: no trail.
+    /// Shared with <c>kubectl demo audit</c>.
+    /// </summary>
+    public static async Task<TrailResult?> CheckTrailAsync(IKubernetes client, AuditStore store, string uid, IReadOnlyDictionary<string, byte[]>? keys,
+        ChainHead? expectedHead, CancellationToken ct)
+    {
+        var trail = await store.ReadTrailAsync(uid, ct);
+        if (trail is null) return null;
+        var verdict = trail.Unreadable.Count > 0
+            ? new ChainVerdict(false, trail.Records.Count, null, $"unreadable entries: {string.Join(", ", trail.Unreadable)}")
+            : AuditChain.Verify(trail.Records, keys, expectedHead ?? trail.Head.Head);
+        if (verdict.Ok && expectedHead is not null && expectedHead != trail.Head.Head)
+            verdict = new ChainVerdict(false, trail.Records.Count, null, $"the store's head ({trail.Head.Seq} records, {AuditChain.Short(trail.Head.Hash)}) differs from status.audit");
+        return new TrailResult(trail, verdict, await StatusProblemAsync(client, trail, ct));
     }
 
     /// <summary>The DemoTenant's status.audit (while it exists) must agree with the stored head: a store rolled back shows.</summary>
@@ -93,7 +111,7 @@ public static class AuditCommand
         catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return null; }
     }
 
-    private static async Task ShowAsync(TextWriter o, IReadOnlyList<(StoredTrail Trail, ChainVerdict Verdict, string? StatusProblem)> results, bool json)
+    public static async Task ShowAsync(TextWriter o, IReadOnlyList<TrailResult> results, bool json)
     {
         if (json)
         {
@@ -119,7 +137,7 @@ public static class AuditCommand
         }
     }
 
-    private static async Task VerifyAsync(TextWriter o, IReadOnlyList<(StoredTrail Trail, ChainVerdict Verdict, string? StatusProblem)> results, bool json, bool hmacs,
+    public static async Task VerifyAsync(TextWriter o, IReadOnlyList<TrailResult> results, bool json, bool hmacs,
         string ns, string keySecret)
     {
         if (json)

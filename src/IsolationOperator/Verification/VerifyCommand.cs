@@ -27,38 +27,16 @@ public static class VerifyCommand
         }
         try
         {
-            var config = KubernetesConnection.LoadConfig();
-            var client = new Kubernetes(config);
-            var policy = new OperatorOptions().ToPlannerPolicy();
-            var list = KubernetesJson.Deserialize<DemoTenantList>(KubernetesJson.Serialize(
-                await client.CustomObjects.ListClusterCustomObjectAsync(DemoTenant.Group, DemoTenant.Version, DemoTenant.Plural, cancellationToken: ct)));
-            var tenants = list.Items.Where(t => names.Count == 0 || t.Metadata.Name == names[0]).OrderBy(t => t.Metadata.Name, StringComparer.Ordinal).ToList();
-            if (names.Count == 1 && tenants.Count == 0)
+            var client = new Kubernetes(KubernetesConnection.LoadConfig());
+            var rows = await VerifyTenantsAsync(client, names.FirstOrDefault(), ct);
+            if (rows is null)
             {
                 await error.WriteLineAsync($"no DemoTenant named {names[0]}");
                 return ExitCodes.StartFailed;
             }
-            var namespaces = (await client.CoreV1.ListNamespaceAsync(labelSelector: TenantLabels.ManagedSelector, cancellationToken: ct)).Items;
-            var verifier = new IsolationVerifier(client, TimeProvider.System);
-            var grants = new DemoGrants(list.Items, policy);
-            var rows = new List<Row>();
-            foreach (var t in tenants)
-            {
-                var plan = TenantPlanner.Plan(t, DateTimeOffset.UtcNow, policy).Plan;
-                var ns = t.Status?.Namespace;
-                if (plan is null || ns is null || t.Status?.Phase == Phases.Expired || namespaces.All(n => n.Metadata.Name != ns))
-                {
-                    rows.Add(new Row(t.Metadata.Name, ns, "skipped", 0, [], [], "not provisioned (or expired, or its spec is refused)", ""));
-                    continue;
-                }
-                plan = plan with { Namespace = ns };
-                var labels = namespaces.First(n => n.Metadata.Name == ns).Metadata.Labels?.ToDictionary(kv => kv.Key, kv => kv.Value);
-                var r = await verifier.VerifyAsync(t.Metadata.Name, plan, labels, namespaces.Select(n => n.Metadata.Name), ct, grants: grants);
-                rows.Add(new Row(t.Metadata.Name, ns, r.Passed ? "verified" : "BROKEN", r.Checks.Count, r.FailedText, r.Paths, r.Reachability, r.NodeSharing));
-            }
             if (json) await output.WriteLineAsync(JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
             else await WriteTableAsync(output, rows);
-            return rows.Any(r => r.Result == "BROKEN") ? 1 : 0;
+            return rows.Any(r => r.Result == Broken) ? 1 : 0;
         }
         catch (Exception e) when (e is ConnectionException or HttpRequestException or k8s.Autorest.HttpOperationException or k8s.Exceptions.KubeConfigException)
         {
@@ -67,10 +45,46 @@ public static class VerifyCommand
         }
     }
 
+    public const string Verified = "verified";
+    public const string Broken = "BROKEN";
+    public const string Skipped = "skipped";
+
+    /// <summary>
+    /// Runs the verifier with <paramref name="client"/>'s rights for one DemoTenant (or all when <paramref name="tenant"/>
+    /// is null), as this command and <c>kubectl demo verify</c> do. Null: no DemoTenant of that name.
+    /// </summary>
+    public static async Task<IReadOnlyList<Row>?> VerifyTenantsAsync(IKubernetes client, string? tenant, CancellationToken ct)
+    {
+        var policy = new OperatorOptions().ToPlannerPolicy();
+        var list = KubernetesJson.Deserialize<DemoTenantList>(KubernetesJson.Serialize(
+            await client.CustomObjects.ListClusterCustomObjectAsync(DemoTenant.Group, DemoTenant.Version, DemoTenant.Plural, cancellationToken: ct)));
+        var tenants = list.Items.Where(t => tenant is null || t.Metadata.Name == tenant).OrderBy(t => t.Metadata.Name, StringComparer.Ordinal).ToList();
+        if (tenant is not null && tenants.Count == 0) return null;
+        var namespaces = (await client.CoreV1.ListNamespaceAsync(labelSelector: TenantLabels.ManagedSelector, cancellationToken: ct)).Items;
+        var verifier = new IsolationVerifier(client, TimeProvider.System);
+        var grants = new DemoGrants(list.Items, policy);
+        var rows = new List<Row>();
+        foreach (var t in tenants)
+        {
+            var plan = TenantPlanner.Plan(t, DateTimeOffset.UtcNow, policy).Plan;
+            var ns = t.Status?.Namespace;
+            if (plan is null || ns is null || t.Status?.Phase == Phases.Expired || namespaces.All(n => n.Metadata.Name != ns))
+            {
+                rows.Add(new Row(t.Metadata.Name, ns, Skipped, 0, [], [], "not provisioned (or expired, or its spec is refused)", ""));
+                continue;
+            }
+            plan = plan with { Namespace = ns };
+            var labels = namespaces.First(n => n.Metadata.Name == ns).Metadata.Labels?.ToDictionary(kv => kv.Key, kv => kv.Value);
+            var r = await verifier.VerifyAsync(t.Metadata.Name, plan, labels, namespaces.Select(n => n.Metadata.Name), ct, grants: grants);
+            rows.Add(new Row(t.Metadata.Name, ns, r.Passed ? Verified : Broken, r.Checks.Count, r.FailedText, r.Paths, r.Reachability, r.NodeSharing));
+        }
+        return rows;
+    }
+
     public sealed record Row(string Tenant, string? Namespace, string Result, int ChecksRun, IReadOnlyList<string> Failed, IReadOnlyList<IsolationPath> Paths,
         string Reachability, string NodeSharing);
 
-    private static async Task WriteTableAsync(TextWriter o, IReadOnlyList<Row> rows)
+    public static async Task WriteTableAsync(TextWriter o, IReadOnlyList<Row> rows)
     {
         var w = (Tenant: Math.Max(6, rows.Select(r => r.Tenant.Length).DefaultIfEmpty(0).Max()), Ns: Math.Max(9, rows.Select(r => (r.Namespace ?? "-").Length).DefaultIfEmpty(0).Max()));
         await o.WriteLineAsync($"{"TENANT".PadRight(w.Tenant)}  {"NAMESPACE".PadRight(w.Ns)}  {"RESULT",-8}  {"CHECKS",6}  {"FAILED",6}  {"PATHS",5}");
