@@ -1,0 +1,91 @@
+using System.Security.Cryptography.X509Certificates;
+using IsolationOperator.Hosting;
+using k8s;
+using k8s.KubeConfigModels;
+
+namespace IsolationOperator.Cli.Kube;
+
+/// <summary>
+/// The caller's cluster, from --kubeconfig, else KUBECONFIG, else ~/.kube/config (as the operator's
+/// KubernetesConnection chooses), with --context. Never the client library's silent fallback to localhost.
+/// </summary>
+public sealed class KubeTarget
+{
+    private KubeTarget(string path, K8SConfiguration file, Context context, KubernetesClientConfiguration config)
+    {
+        Path = path;
+        File = file;
+        Context = context;
+        Config = config;
+    }
+
+    public string Path { get; }
+    public K8SConfiguration File { get; }
+    public Context Context { get; }
+    public KubernetesClientConfiguration Config { get; }
+    public string Server => Config.Host;
+
+    public static KubeTarget Load(string? kubeconfig, string? context)
+    {
+        var path = Locate(kubeconfig);
+        K8SConfiguration file;
+        KubernetesClientConfiguration config;
+        try
+        {
+            file = KubernetesClientConfiguration.LoadKubeConfig(path);
+            config = KubernetesClientConfiguration.BuildConfigFromConfigObject(file, context);
+        }
+        catch (Exception e) when (e is not CliException)
+        {
+            throw new CliException($"cannot use kubeconfig {path}{(context is null ? "" : $" (context {context})")}: {e.Message}");
+        }
+        var name = context ?? file.CurrentContext;
+        var ctx = file.Contexts?.FirstOrDefault(c => c.Name == name)
+            ?? throw new CliException($"kubeconfig {path} has no context \"{name}\"; pick one with --context (kubectl config get-contexts)");
+        if (string.IsNullOrWhiteSpace(config.Host))
+            throw new CliException($"kubeconfig {path}: context \"{name}\" names no server");
+        return new KubeTarget(path, file, ctx, KubernetesConnection.Harden(config));
+    }
+
+    private static string Locate(string? kubeconfig)
+    {
+        if (!string.IsNullOrEmpty(kubeconfig))
+            return System.IO.File.Exists(kubeconfig) ? kubeconfig : throw new CliException($"--kubeconfig {kubeconfig}: no such file");
+        var env = Environment.GetEnvironmentVariable("KUBECONFIG");
+        var path = !string.IsNullOrEmpty(env)
+            ? env.Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(System.IO.File.Exists)
+            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+        if (path is null || !System.IO.File.Exists(path))
+            throw new CliException(string.IsNullOrEmpty(env)
+                ? "no kubeconfig: set KUBECONFIG=/path/to/kubeconfig (or pass --kubeconfig, or create ~/.kube/config)"
+                : $"KUBECONFIG names no existing file ({env}): point it at your kubeconfig, or pass --kubeconfig");
+        return path;
+    }
+
+    public IKubernetes Client() => new Kubernetes(Config);
+
+    public Cluster Cluster => File.Clusters?.FirstOrDefault(c => c.Name == Context.ContextDetails.Cluster)
+        ?? throw new CliException($"kubeconfig {Path}: context \"{Context.Name}\" names cluster \"{Context.ContextDetails.Cluster}\", which it does not define");
+
+    /// <summary>
+    /// Who the caller is, when the kubeconfig says so locally: the client certificate's common name (the API
+    /// server's user name for it). Null for tokens and exec plugins, where only the server knows.
+    /// </summary>
+    public string? Identity()
+    {
+        var user = File.Users?.FirstOrDefault(u => u.Name == Context.ContextDetails.User)?.UserCredentials;
+        if (user?.Impersonate is { Length: > 0 } impersonated) return impersonated;
+        try
+        {
+            string? pem = null;
+            if (!string.IsNullOrEmpty(user?.ClientCertificateData)) pem = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(user.ClientCertificateData));
+            else if (!string.IsNullOrEmpty(user?.ClientCertificate))
+                pem = System.IO.File.ReadAllText(System.IO.Path.IsPathRooted(user.ClientCertificate) ? user.ClientCertificate
+                    : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!, user.ClientCertificate));
+            if (pem is null) return null;
+            var cn = X509Certificate2.CreateFromPem(pem).GetNameInfo(X509NameType.SimpleName, false);
+            return string.IsNullOrEmpty(cn) ? null : cn;
+        }
+        catch (Exception e) when (e is FormatException or IOException or System.Security.Cryptography.CryptographicException) { return null; }
+    }
+}
