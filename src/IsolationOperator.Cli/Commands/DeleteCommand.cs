@@ -17,11 +17,12 @@ public static class DeleteCommand
         verbs.Run(command, async (s, ct) =>
         {
             var tenantName = s.Get(name)!;
+            // Refused before any request: a script without --yes must not depend on the cluster to fail safe.
+            if (!s.Get(yes) && !s.Console.InputIsTerminal) throw new CliException($"not deleting {tenantName} without confirmation: stdin is not a terminal, so pass --yes");
             var (tenant, _) = await s.Api.GetAsync(tenantName, ct);
             var ns = TenantText.Namespace(tenant);
             if (!s.Get(yes))
             {
-                if (!s.Console.InputIsTerminal) throw new CliException($"not deleting {tenantName} without confirmation: stdin is not a terminal, so pass --yes");
                 await s.Err.WriteAsync($"delete demo {tenantName} ({tenant.Spec.Prospect}) and everything in namespace {ns}? [y/N] ");
                 var answer = (await s.Console.In.ReadLineAsync(ct))?.Trim().ToLowerInvariant();
                 if (answer is not ("y" or "yes"))

@@ -1,0 +1,74 @@
+using IsolationOperator.Cli;
+using IsolationOperator.Cli.Model;
+using k8s;
+
+namespace IsolationOperator.Tests.Unit.Cli;
+
+public sealed class GuestKubeconfigTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void The_requested_lifetime_holds_when_it_is_the_shortest()
+    {
+        var r = GuestTokenLifetime.Compute(TimeSpan.FromHours(8), Now.AddDays(2), 86400, Now, "jane");
+        r.Lifetime.Should().Be(TimeSpan.FromHours(8));
+        r.LimitedBy.Should().Be("--for");
+    }
+
+    [Fact]
+    public void A_lifetime_longer_than_the_guest_access_is_cut_to_it()
+    {
+        var r = GuestTokenLifetime.Compute(TimeSpan.FromHours(8), Now.AddHours(3).AddSeconds(0.7), 86400, Now, "jane");
+        r.Lifetime.Should().Be(TimeSpan.FromHours(3));
+        r.LimitedBy.Should().Contain("access ends");
+    }
+
+    [Fact]
+    public void A_lifetime_longer_than_the_platform_maximum_is_cut_to_it()
+    {
+        var r = GuestTokenLifetime.Compute(TimeSpan.FromDays(3), Now.AddDays(30), 86400, Now, "jane");
+        r.Lifetime.Should().Be(TimeSpan.FromHours(24));
+        r.LimitedBy.Should().Contain("maximum");
+    }
+
+    [Fact]
+    public void No_token_when_the_guest_access_has_ended_or_ends_within_ten_minutes()
+    {
+        var ended = () => GuestTokenLifetime.Compute(TimeSpan.FromHours(8), Now.AddMinutes(-1), null, Now, "jane");
+        ended.Should().Throw<CliException>().WithMessage("*has ended*");
+        var tooShort = () => GuestTokenLifetime.Compute(TimeSpan.FromHours(8), Now.AddMinutes(5), null, Now, "jane");
+        tooShort.Should().Throw<CliException>().WithMessage("*10 minutes*");
+    }
+
+    [Fact]
+    public void The_guest_kubeconfig_holds_the_cluster_the_namespace_and_only_the_token()
+    {
+        var yaml = GuestKubeconfig.Build(new GuestKubeconfig.ClusterInfo("https://127.0.0.1:6443", "Q0EgZGF0YQ=="), "acme", "jane", "demo-acme", "tok.en-value");
+
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, yaml);
+            var file = KubernetesClientConfiguration.LoadKubeConfig(path);
+            file.CurrentContext.Should().Be("jane@acme");
+            var context = file.Contexts.Single().ContextDetails;
+            context.Namespace.Should().Be("demo-acme");
+            var cluster = file.Clusters.Single().ClusterEndpoint;
+            cluster.Server.Should().Be("https://127.0.0.1:6443");
+            cluster.CertificateAuthorityData.Should().Be("Q0EgZGF0YQ==");
+            var user = file.Users.Single().UserCredentials;
+            user.Token.Should().Be("tok.en-value");
+            user.ClientCertificateData.Should().BeNull();
+            user.ClientKeyData.Should().BeNull();
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void A_cluster_reached_without_TLS_verification_stays_so_for_the_guest()
+    {
+        var yaml = GuestKubeconfig.Build(new GuestKubeconfig.ClusterInfo("https://10.0.0.1", null, InsecureSkipTlsVerify: true), "acme", "jane", "demo-acme", "t");
+        yaml.Should().Contain("insecure-skip-tls-verify: true").And.NotContain("certificate-authority-data");
+    }
+}
