@@ -54,8 +54,8 @@ public static class CreateCommand
             {
                 created = await WaitForAsync(s, created.Metadata.Name, Phases.Ready, s.Get(timeout), ct);
             }
-            await s.WriteAsync(created, () => created.Status?.Phase == Phases.Ready
-                ? $"demo {created.Metadata.Name} is Ready: namespace {TenantText.Namespace(created)}, {TenantText.Expiry(created, s.Now)}\n"
+            await s.WriteAsync(created, () => created.Status?.Phase is Phases.Ready or Phases.Expiring
+                ? $"demo {created.Metadata.Name} is {created.Status.Phase}: namespace {TenantText.Namespace(created)}, {TenantText.Expiry(created, s.Now)}\n"
                 : $"demo {created.Metadata.Name} created: namespace {TenantText.Namespace(created)} (not waiting for Ready)\n");
             return ExitCode.Ok;
         });
@@ -71,8 +71,11 @@ public static class CreateCommand
             last = (await s.Api.GetAsync(name, c)).Tenant;
             if (last.Status?.Phase == Phases.Failed && TenantText.Observed(last) && phase != Phases.Failed)
                 throw new CliException($"demo {name} failed: {TenantText.ConditionMessage(last, ConditionTypes.Ready) ?? "see kubectl demo describe " + name}", ExitCode.CheckFailed);
-            return new Progress.Step(last.Status?.Phase == phase && TenantText.Observed(last), TenantText.State(last));
+            return new Progress.Step(Reached(last.Status?.Phase, phase) && TenantText.Observed(last), TenantText.State(last));
         }, ct);
         return last!;
     }
+
+    /// <summary>A demo within its expiry warning window is Expiring, yet as provisioned and usable as a Ready one.</summary>
+    private static bool Reached(string? actual, string wanted) => actual == wanted || (wanted == Phases.Ready && actual == Phases.Expiring);
 }
