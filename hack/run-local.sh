@@ -42,4 +42,5 @@ log "waiting for the sample tenants to become Ready"
 kubectl wait --for condition=Ready --timeout=120s demotenant --all
 kubectl get demotenants
 log "operator running; metrics on http://localhost:${METRICS_PORT:-8080}/metrics. Ctrl-C to stop."
+log "use it from another terminal (e.g. with kubectl demo, README \"Quick start\"): export KUBECONFIG=${KUBECONFIG:-~/.kube/config}"
 wait "${pids[-1]}"
