@@ -69,8 +69,9 @@ public static class CreateCommand
         await Progress.WaitAsync(s.Console, $"waiting for {name} to be {phase}", timeout, async c =>
         {
             last = (await s.Api.GetAsync(name, c)).Tenant;
-            if (last.Status?.Phase == Phases.Failed && TenantText.Observed(last) && phase != Phases.Failed)
-                throw new CliException($"demo {name} failed: {TenantText.ConditionMessage(last, ConditionTypes.Ready) ?? "see kubectl demo describe " + name}", ExitCode.CheckFailed);
+            // Failed and Degraded wait for a person (a spec to fix, a foreign binding to remove): say why instead of waiting.
+            if (last.Status?.Phase is Phases.Failed or Phases.Degraded && TenantText.Observed(last) && phase != last.Status.Phase)
+                throw new CliException($"demo {name} is {last.Status.Phase}: {TenantText.ConditionMessage(last, ConditionTypes.Ready) ?? "see kubectl demo describe " + name}", ExitCode.CheckFailed);
             return new Progress.Step(Reached(last.Status?.Phase, phase) && TenantText.Observed(last), TenantText.State(last));
         }, ct);
         return last!;

@@ -31,7 +31,7 @@ public static class Progress
             if (elapsed >= timeout)
             {
                 if (console.ErrorIsTerminal) await console.Err.WriteLineAsync();
-                throw new CliException($"timed out after {timeout.TotalSeconds:0}s waiting for {what} (last: {step.State}); it may still get there: kubectl demo describe shows why not", ExitCode.CheckFailed);
+                throw new CliException($"timed out after {timeout.TotalSeconds:0}s {what} (last: {step.State}); it may still get there: kubectl demo describe shows why not", ExitCode.CheckFailed);
             }
             await Task.Delay(interval ?? TimeSpan.FromSeconds(1), ct);
         }
