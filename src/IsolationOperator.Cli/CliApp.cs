@@ -73,7 +73,28 @@ public sealed class Verbs(CliOptions options, CliConsole console, TimeProvider t
     public void Run(Command command, Func<Session, CancellationToken, Task<int>> action) =>
         command.SetAction((parse, ct) => action(new Session(parse, options, console, time), ct));
 
-    public static Argument<string> Name(string description = "The DemoTenant's name") => new("NAME") { Description = description };
+    public Argument<string> Name(string description = "The DemoTenant's name")
+    {
+        var argument = new Argument<string>("NAME") { Description = description };
+        argument.CompletionSources.Add(context => TenantNames(context.ParseResult));
+        return argument;
+    }
+
+    /// <summary>Completion of demo names: asks the cluster briefly; no answer, no names (completion must never hang or fail loudly).</summary>
+    private IEnumerable<System.CommandLine.Completions.CompletionItem> TenantNames(ParseResult parse)
+    {
+        try
+        {
+            var target = KubeTarget.Load(parse.GetValue(options.Kubeconfig), parse.GetValue(options.Context));
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            var tenants = new DemoTenantApi(target.Client()).ListAsync(cts.Token).GetAwaiter().GetResult();
+            return tenants.Select(t => new System.CommandLine.Completions.CompletionItem(t.Metadata.Name)).ToList();
+        }
+        catch (Exception e) when (e is CliException or HttpRequestException or OperationCanceledException or k8s.Autorest.HttpOperationException or k8s.Exceptions.KubeConfigException)
+        {
+            return [];
+        }
+    }
 
     public static Option<TimeSpan> Timeout(string what) => new("--timeout")
     {

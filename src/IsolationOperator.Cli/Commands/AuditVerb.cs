@@ -14,7 +14,7 @@ public static class AuditVerb
 {
     public static Command Build(Verbs verbs)
     {
-        var name = Verbs.Name();
+        var name = verbs.Name();
         var verify = new Option<bool>("--verify") { Description = "Check the hash chain against the demo's status.audit head (and the HMACs, if you may read the key); exit 1 when broken" };
         var location = new AuditLocation();
         var command = new Command("audit", "Show a demo's audit trail (needs read access to the operator's namespace)") { name, verify, location.Namespace, location.KeySecret };

@@ -11,7 +11,7 @@ public static class CreateCommand
 {
     public static Command Build(Verbs verbs)
     {
-        var name = Verbs.Name("Name of the new demo (a DNS label; the namespace is demo-NAME)");
+        var name = verbs.Name("Name of the new demo (a DNS label; the namespace is demo-NAME)");
         var prospect = new Option<string>("--prospect") { Description = "The prospect's display name", Required = true };
         var owner = new Option<string?>("--owner") { Description = "The accountable sales engineer (default: you, when your kubeconfig's client certificate says who)" };
         var ttl = new Option<string?>("--ttl") { Description = "Lifetime from creation: 7d, 36h, 90m (default: the platform's)" };

@@ -9,7 +9,7 @@ public static class DeleteCommand
 {
     public static Command Build(Verbs verbs)
     {
-        var name = Verbs.Name();
+        var name = verbs.Name();
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask (required when stdin is not a terminal)" };
         var noWait = Verbs.NoWait("the namespace to go");
         var timeout = Verbs.Timeout("the namespace to go");

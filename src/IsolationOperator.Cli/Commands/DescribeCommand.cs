@@ -10,7 +10,7 @@ public static class DescribeCommand
 {
     public static Command Build(Verbs verbs)
     {
-        var name = Verbs.Name();
+        var name = verbs.Name();
         var audit = new AuditLocation();
         var command = new Command("describe", "Show a demo: conditions, access with expiries, recent events and the audit timeline") { name, audit.Namespace };
         verbs.Run(command, async (s, ct) =>

@@ -9,7 +9,7 @@ public static class ExtendCommand
 {
     public static Command Build(Verbs verbs)
     {
-        var name = Verbs.Name();
+        var name = verbs.Name();
         var by = new Option<TimeSpan?>("--by") { Description = "Move the expiry later by this much (3d, 12h)", CustomParser = r => Verbs.Duration(r, "--by") };
         var until = new Option<DateTimeOffset?>("--until") { Description = "The new expiry (2026-12-24 or 2026-12-24T18:00:00Z)", CustomParser = r => Verbs.Moment(r, "--until") };
         var timeout = Verbs.Timeout("the operator to show the new expiry");

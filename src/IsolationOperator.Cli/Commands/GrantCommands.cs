@@ -9,7 +9,7 @@ public static class GrantCommands
 {
     public static Command BuildGrant(Verbs verbs)
     {
-        var name = Verbs.Name();
+        var name = verbs.Name();
         var who = new Argument<string>("ACCESS") { Description = "group:NAME=ROLE, user:NAME=ROLE or guest:NAME=ROLE (ROLE: admin, edit or view)" };
         var expires = new Option<DateTimeOffset?>("--expires") { Description = "When this access ends (2026-12-24 or an RFC 3339 time)", CustomParser = r => Verbs.Moment(r, "--expires") };
         var timeout = Verbs.Timeout("the operator to apply it");
@@ -28,7 +28,7 @@ public static class GrantCommands
 
     public static Command BuildRevoke(Verbs verbs)
     {
-        var name = Verbs.Name();
+        var name = verbs.Name();
         var who = new Argument<string>("ACCESS") { Description = "group:NAME, user:NAME or guest:NAME" };
         var timeout = Verbs.Timeout("the operator to apply it");
         var command = new Command("revoke", "Take a group's, user's or guest's access away (a guest's tokens stop working at once)") { name, who, timeout };

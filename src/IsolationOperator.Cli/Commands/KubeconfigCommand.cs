@@ -9,7 +9,7 @@ public static class KubeconfigCommand
 {
     public static Command Build(Verbs verbs)
     {
-        var name = Verbs.Name();
+        var name = verbs.Name();
         var guest = new Option<string>("--guest") { Description = "The guest (spec.access kind Guest)", Required = true };
         var lifetime = new Option<TimeSpan>("--for")
         {

@@ -9,7 +9,7 @@ public static class SuspendCommands
 {
     public static Command Build(Verbs verbs, bool suspend)
     {
-        var name = Verbs.Name();
+        var name = verbs.Name();
         var phase = suspend ? Phases.Suspended : Phases.Ready;
         var noWait = Verbs.NoWait(phase);
         var timeout = Verbs.Timeout(phase);

@@ -16,7 +16,7 @@ public static class VerifyVerb
 {
     public static Command Build(Verbs verbs)
     {
-        var name = Verbs.Name();
+        var name = verbs.Name();
         var lastOnly = new Option<bool>("--last") { Description = "Show the operator's last verdict even if you may run the verifier" };
         var command = new Command("verify", "Check a demo's isolation now (needs rights to create SubjectAccessReviews and list ClusterRoleBindings), else show the operator's last verdict; exit 0 verified, 1 not") { name, lastOnly };
         verbs.Run(command, async (s, ct) =>

@@ -226,6 +226,19 @@ public sealed class KubectlDemoTests(ControlPlaneFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Shell_completion_offers_the_demo_names_the_caller_can_see()
+    {
+        var (name, _) = await CreateAsync();
+        var line = $"kubectl-demo --kubeconfig {_cli.Kubeconfig} describe ";
+        var output = new StringWriter();
+
+        var code = await CliApp.RunAsync([$"[suggest:{line.Length}]", line], CliConsole.Redirected(output, new StringWriter()));
+
+        code.Should().Be(0);
+        output.ToString().Split('\n').Should().Contain(name);
+    }
+
+    [Fact]
     public async Task Errors_are_one_line_with_what_to_do_and_a_documented_exit_code()
     {
         var missing = await _cli.RunAsync("describe", UniqueName.For("nothing"));

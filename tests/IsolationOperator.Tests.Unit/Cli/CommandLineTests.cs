@@ -96,6 +96,14 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Completion_prints_the_script_kubectl_runs_for_plugin_completion()
+    {
+        var (code, output, _) = await Run("completion", "kubectl");
+        code.Should().Be(0);
+        output.Should().StartWith("#!/usr/bin/env sh").And.Contain("kubectl-demo \"[suggest:${#line}]\" \"$line\"").And.Contain("echo \":4\"");
+    }
+
+    [Fact]
     public async Task The_suggest_directive_completes_verbs_and_options()
     {
         (await Run("[suggest:15]", "kubectl-demo ex")).Out.Should().Contain("extend");
