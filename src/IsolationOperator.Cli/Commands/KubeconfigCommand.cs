@@ -18,7 +18,7 @@ public static class KubeconfigCommand
             CustomParser = r => Verbs.Duration(r, "--for"),
         };
         var file = new Option<string?>("--file", "-o") { Description = "Write the kubeconfig to this file (mode 0600) instead of stdout" };
-        var command = new Command("kubeconfig", "Issue a kubeconfig for a guest of a demo (YAML; the namespace is preset). Only the demo's admins may") { name, guest, lifetime, file };
+        var command = new Command("kubeconfig", "Issue a kubeconfig for a guest of a demo (YAML, or --output json; the namespace is preset). Only the demo's admins may") { name, guest, lifetime, file };
         verbs.Run(command, async (s, ct) =>
         {
             var tenantName = s.Get(name)!;
@@ -26,7 +26,7 @@ public static class KubeconfigCommand
             var (tenant, _) = await s.Api.GetAsync(tenantName, ct);
             var cluster = ClusterInfoReader.Read(s.Target);
             var issued = await GuestTokens.IssueAsync(s.Api.Client, tenant, guestName, s.Get(lifetime), s.Now, ct);
-            var yaml = GuestKubeconfig.Build(cluster, tenantName, guestName, issued.Namespace, issued.Token);
+            var yaml = GuestKubeconfig.Build(cluster, tenantName, guestName, issued.Namespace, issued.Token, json: s.Output == "json");
             var expiry = $"expires {DemoDuration.Rfc3339(issued.ExpiresAt)} (in {Countdown.Format(issued.ExpiresAt, s.Now)}; limited by {issued.LimitedBy})";
             if (s.Get(file) is { } path)
             {

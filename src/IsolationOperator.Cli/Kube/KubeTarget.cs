@@ -32,7 +32,16 @@ public sealed class KubeTarget
         KubernetesClientConfiguration config;
         try
         {
+            if (string.IsNullOrWhiteSpace(System.IO.File.ReadAllText(path))) throw new CliException($"kubeconfig {path} is empty: point KUBECONFIG (or --kubeconfig) at your cluster's kubeconfig");
             file = KubernetesClientConfiguration.LoadKubeConfig(path);
+            // The library's own messages for these are a null reference or a type name: say what to do instead.
+            if (file?.Contexts is null || !file.Contexts.Any()) throw new CliException($"kubeconfig {path} defines no context: is it a kubeconfig? (kubectl config view)");
+            if (context is null && string.IsNullOrEmpty(file.CurrentContext))
+                throw new CliException($"kubeconfig {path} has no current-context: pass --context (kubectl config get-contexts lists them)");
+            var chosen = file.Contexts.FirstOrDefault(c => c.Name == (context ?? file.CurrentContext));
+            var cluster = chosen is null ? null : file.Clusters?.FirstOrDefault(c => c.Name == chosen.ContextDetails?.Cluster);
+            if (chosen is not null && string.IsNullOrWhiteSpace(cluster?.ClusterEndpoint?.Server))
+                throw new CliException($"kubeconfig {path}: context \"{chosen.Name}\" names no cluster with a server address");
             config = KubernetesClientConfiguration.BuildConfigFromConfigObject(file, context);
         }
         catch (Exception e) when (e is not CliException)

@@ -11,7 +11,8 @@ public static class GuestKubeconfig
 {
     public sealed record ClusterInfo(string Server, string? CertificateAuthorityData, bool InsecureSkipTlsVerify = false, string? TlsServerName = null);
 
-    public static string Build(ClusterInfo cluster, string tenant, string guest, string ns, string token)
+    /// <summary>YAML, as kubectl writes kubeconfigs; <paramref name="json"/> for --output json (kubectl reads both).</summary>
+    public static string Build(ClusterInfo cluster, string tenant, string guest, string ns, string token, bool json = false)
     {
         var name = $"{guest}@{tenant}";
         var clusterNode = new JsonObject { ["server"] = cluster.Server };
@@ -31,6 +32,6 @@ public static class GuestKubeconfig
             }),
             ["current-context"] = name,
         };
-        return YamlText.From(config);
+        return json ? config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n" : YamlText.From(config);
     }
 }

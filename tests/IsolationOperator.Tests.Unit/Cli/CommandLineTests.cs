@@ -61,6 +61,23 @@ public sealed class CommandLineTests
         err.Should().Contain("no such file");
     }
 
+    [Theory]
+    [InlineData("", "is empty")]
+    [InlineData("apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: \"https://h\"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\n", "has no current-context: pass --context")]
+    [InlineData("apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n", "names no cluster with a server address")]
+    public async Task A_kubeconfig_that_names_no_server_fails_clearly_instead_of_falling_back_to_localhost(string kubeconfig, string message)
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(path, kubeconfig);
+            var (code, _, err) = await Run("list", "--kubeconfig", path);
+            code.Should().Be(ExitCode.Usage);
+            err.Should().Contain(message).And.NotContain("localhost");
+        }
+        finally { File.Delete(path); }
+    }
+
     [Fact]
     public async Task Delete_without_a_terminal_needs_yes()
     {

@@ -66,6 +66,15 @@ public sealed class GuestKubeconfigTests
     }
 
     [Fact]
+    public void The_guest_kubeconfig_can_be_JSON()
+    {
+        var json = GuestKubeconfig.Build(new GuestKubeconfig.ClusterInfo("https://h", "Q0E="), "acme", "jane", "demo-acme", "t", json: true);
+        var doc = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        doc.GetProperty("current-context").GetString().Should().Be("jane@acme");
+        doc.GetProperty("users")[0].GetProperty("user").GetProperty("token").GetString().Should().Be("t");
+    }
+
+    [Fact]
     public void A_cluster_reached_without_TLS_verification_stays_so_for_the_guest()
     {
         var yaml = GuestKubeconfig.Build(new GuestKubeconfig.ClusterInfo("https://10.0.0.1", null, InsecureSkipTlsVerify: true), "acme", "jane", "demo-acme", "t");
