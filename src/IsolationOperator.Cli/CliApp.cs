@@ -14,7 +14,7 @@ public static class CliApp
         var verbs = new Verbs(options, console, time ?? TimeProvider.System);
         var root = new RootCommand("kubectl demo: create, share, extend and tear down demo environments (DemoTenants) with your own kubeconfig and rights.\n" + ExitCode.Help)
         {
-            options.Kubeconfig, options.Context, options.Output,
+            options.Kubeconfig, options.Context, options.As, options.AsGroup, options.Output,
             CreateCommand.Build(verbs), ListCommand.Build(verbs), DescribeCommand.Build(verbs),
             ExtendCommand.Build(verbs), SuspendCommands.Build(verbs, suspend: true), SuspendCommands.Build(verbs, suspend: false),
             GrantCommands.BuildGrant(verbs), GrantCommands.BuildRevoke(verbs),

@@ -18,6 +18,18 @@ public sealed class CliOptions
         Recursive = true,
     };
 
+    public Option<string?> As { get; } = new("--as")
+    {
+        Description = "Act as this user (impersonation, as kubectl --as; the server decides whether you may)",
+        Recursive = true,
+    };
+
+    public Option<string[]> AsGroup { get; } = new("--as-group")
+    {
+        Description = "With --as: act with this group too; repeatable",
+        Recursive = true,
+    };
+
     public Option<string?> Output { get; } = new Option<string?>("--output")
     {
         Description = "Print json or yaml instead of text",

@@ -18,7 +18,8 @@ public sealed class Session(ParseResult parse, CliOptions options, CliConsole co
     public TimeProvider Time => time;
     public string? Output => parse.GetValue(options.Output);
 
-    public KubeTarget Target => _target ??= KubeTarget.Load(parse.GetValue(options.Kubeconfig), parse.GetValue(options.Context));
+    public KubeTarget Target => _target ??= KubeTarget.Load(parse.GetValue(options.Kubeconfig), parse.GetValue(options.Context),
+        parse.GetValue(options.As), parse.GetValue(options.AsGroup));
     public DemoTenantApi Api => _api ??= new DemoTenantApi(Target.Client());
 
     public T? Get<T>(Option<T> option) => parse.GetValue(option);

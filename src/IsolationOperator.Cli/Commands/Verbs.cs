@@ -23,7 +23,7 @@ public sealed class Verbs(CliOptions options, CliConsole console, TimeProvider t
     {
         try
         {
-            var target = KubeTarget.Load(parse.GetValue(options.Kubeconfig), parse.GetValue(options.Context));
+            var target = KubeTarget.Load(parse.GetValue(options.Kubeconfig), parse.GetValue(options.Context), parse.GetValue(options.As), parse.GetValue(options.AsGroup));
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(3));
             var tenants = new DemoTenantApi(target.Client()).ListAsync(cts.Token).GetAwaiter().GetResult();
             return tenants.Select(t => new System.CommandLine.Completions.CompletionItem(t.Metadata.Name)).ToList();

@@ -11,8 +11,9 @@ namespace IsolationOperator.Cli.Kube;
 /// </summary>
 public sealed class KubeTarget
 {
-    private KubeTarget(string path, K8SConfiguration file, Context context, KubernetesClientConfiguration config)
+    private KubeTarget(string path, K8SConfiguration file, Context context, KubernetesClientConfiguration config, Impersonation? actAs)
     {
+        ActAs = actAs;
         Path = path;
         File = file;
         Context = context;
@@ -24,8 +25,10 @@ public sealed class KubeTarget
     public Context Context { get; }
     public KubernetesClientConfiguration Config { get; }
     public string Server => Config.Host;
+    /// <summary>Who requests are made as, when not the credentials' own user (--as, or the kubeconfig user's as).</summary>
+    public Impersonation? ActAs { get; }
 
-    public static KubeTarget Load(string? kubeconfig, string? context)
+    public static KubeTarget Load(string? kubeconfig, string? context, string? asUser = null, IReadOnlyList<string>? asGroups = null)
     {
         var path = Locate(kubeconfig);
         K8SConfiguration file;
@@ -53,7 +56,12 @@ public sealed class KubeTarget
             ?? throw new CliException($"kubeconfig {path} has no context \"{name}\"; pick one with --context (kubectl config get-contexts)");
         if (string.IsNullOrWhiteSpace(config.Host))
             throw new CliException($"kubeconfig {path}: context \"{name}\" names no server");
-        return new KubeTarget(path, file, ctx, KubernetesConnection.Harden(config));
+        var user = file.Users?.FirstOrDefault(u => u.Name == ctx.ContextDetails.User)?.UserCredentials;
+        var actAs = !string.IsNullOrEmpty(asUser) ? new Impersonation(asUser, asGroups ?? [])
+            : !string.IsNullOrEmpty(user?.Impersonate) ? new Impersonation(user.Impersonate, user.ImpersonateGroups?.ToList() ?? [])
+            : asGroups is { Count: > 0 } ? throw new CliException("--as-group needs --as USER")
+            : null;
+        return new KubeTarget(path, file, ctx, KubernetesConnection.Harden(config), actAs);
     }
 
     private static string Locate(string? kubeconfig)
@@ -71,7 +79,7 @@ public sealed class KubeTarget
         return path;
     }
 
-    public IKubernetes Client() => new Kubernetes(Config);
+    public IKubernetes Client() => ActAs is null ? new Kubernetes(Config) : new Kubernetes(Config, ActAs.Handler());
 
     public Cluster Cluster => File.Clusters?.FirstOrDefault(c => c.Name == Context.ContextDetails.Cluster)
         ?? throw new CliException($"kubeconfig {Path}: context \"{Context.Name}\" names cluster \"{Context.ContextDetails.Cluster}\", which it does not define");
@@ -82,8 +90,8 @@ public sealed class KubeTarget
     /// </summary>
     public string? Identity()
     {
+        if (ActAs is not null) return ActAs.User;
         var user = File.Users?.FirstOrDefault(u => u.Name == Context.ContextDetails.User)?.UserCredentials;
-        if (user?.Impersonate is { Length: > 0 } impersonated) return impersonated;
         try
         {
             string? pem = null;

@@ -250,5 +250,9 @@ public sealed class KubectlDemoTests(ControlPlaneFixture fixture) : IClassFixtur
         var forbidden = await stranger.RunAsync("list");
         forbidden.ExitCode.Should().Be(ExitCode.ForbiddenOrNotFound);
         forbidden.Stderr.Trim().Should().Be("error: you may not list DemoTenants: ask for the demotenant-editor role");
+
+        // An admin acting --as that stranger (as kubectl --as) gets the stranger's answer.
+        var impersonated = await AdminCli.RunAsync("list", "--as", UniqueName.For("stranger"));
+        impersonated.ExitCode.Should().Be(ExitCode.ForbiddenOrNotFound, impersonated.ToString());
     }
 }
