@@ -12,7 +12,7 @@ public static class ClusterInfoReader
         if (string.IsNullOrEmpty(ca) && !string.IsNullOrEmpty(endpoint.CertificateAuthority))
         {
             var file = Path.IsPathRooted(endpoint.CertificateAuthority) ? endpoint.CertificateAuthority
-                : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target.Path))!, endpoint.CertificateAuthority);
+                : Path.Combine(target.BaseDirectory, endpoint.CertificateAuthority);
             ca = Convert.ToBase64String(File.ReadAllBytes(file));
         }
         return new GuestKubeconfig.ClusterInfo(endpoint.Server, ca, endpoint.SkipTlsVerify, endpoint.TlsServerName);

@@ -28,15 +28,20 @@ public sealed class KubeTarget
     /// <summary>Who requests are made as, when not the credentials' own user (--as, or the kubeconfig user's as).</summary>
     public Impersonation? ActAs { get; }
 
-    public static KubeTarget Load(string? kubeconfig, string? context, string? asUser = null, IReadOnlyList<string>? asGroups = null)
+    public static KubeTarget Load(string? kubeconfig, string? context, string? asUser = null, IReadOnlyList<string>? asGroups = null) =>
+        FromFiles(Locate(kubeconfig), context, asUser, asGroups);
+
+    /// <summary>The target from these kubeconfig files, merged in order (KUBECONFIG's list).</summary>
+    public static KubeTarget FromFiles(IReadOnlyList<string> paths, string? context, string? asUser = null, IReadOnlyList<string>? asGroups = null)
     {
-        var path = Locate(kubeconfig);
+        var path = string.Join(System.IO.Path.PathSeparator, paths);
         K8SConfiguration file;
         KubernetesClientConfiguration config;
         try
         {
-            if (string.IsNullOrWhiteSpace(System.IO.File.ReadAllText(path))) throw new CliException($"kubeconfig {path} is empty: point KUBECONFIG (or --kubeconfig) at your cluster's kubeconfig");
-            file = KubernetesClientConfiguration.LoadKubeConfig(path);
+            if (paths.All(p => string.IsNullOrWhiteSpace(System.IO.File.ReadAllText(p)))) throw new CliException($"kubeconfig {path} is empty: point KUBECONFIG (or --kubeconfig) at your cluster's kubeconfig");
+            // KUBECONFIG=a:b is merged as kubectl merges it (the first file's current-context wins).
+            file = Merge(paths.Where(p => !string.IsNullOrWhiteSpace(System.IO.File.ReadAllText(p))).Select(p => KubernetesClientConfiguration.LoadKubeConfig(p)).ToList());
             // The library's own messages for these are a null reference or a type name: say what to do instead.
             if (file?.Contexts is null || !file.Contexts.Any()) throw new CliException($"kubeconfig {path} defines no context: is it a kubeconfig? (kubectl config view)");
             if (context is null && string.IsNullOrEmpty(file.CurrentContext))
@@ -64,20 +69,37 @@ public sealed class KubeTarget
         return new KubeTarget(path, file, ctx, KubernetesConnection.Harden(config), actAs);
     }
 
-    private static string Locate(string? kubeconfig)
+    private static IReadOnlyList<string> Locate(string? kubeconfig)
     {
         if (!string.IsNullOrEmpty(kubeconfig))
-            return System.IO.File.Exists(kubeconfig) ? kubeconfig : throw new CliException($"--kubeconfig {kubeconfig}: no such file");
+            return System.IO.File.Exists(kubeconfig) ? [kubeconfig] : throw new CliException($"--kubeconfig {kubeconfig}: no such file");
         var env = Environment.GetEnvironmentVariable("KUBECONFIG");
-        var path = !string.IsNullOrEmpty(env)
-            ? env.Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(System.IO.File.Exists)
-            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
-        if (path is null || !System.IO.File.Exists(path))
+        var paths = !string.IsNullOrEmpty(env)
+            ? env.Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Where(System.IO.File.Exists).ToList()
+            : [System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config")];
+        if (paths.Count == 0 || !paths.All(System.IO.File.Exists))
             throw new CliException(string.IsNullOrEmpty(env)
                 ? "no kubeconfig: set KUBECONFIG=/path/to/kubeconfig (or pass --kubeconfig, or create ~/.kube/config)"
                 : $"KUBECONFIG names no existing file ({env}): point it at your kubeconfig, or pass --kubeconfig");
-        return path;
+        return paths;
     }
+
+    /// <summary>kubectl's rule: the first file to name a cluster, user or context wins, and the first current-context.</summary>
+    private static K8SConfiguration Merge(IReadOnlyList<K8SConfiguration> files)
+    {
+        var merged = files[0];
+        foreach (var f in files.Skip(1))
+        {
+            merged.CurrentContext = string.IsNullOrEmpty(merged.CurrentContext) ? f.CurrentContext : merged.CurrentContext;
+            merged.Clusters = (merged.Clusters ?? []).Concat((f.Clusters ?? []).Where(c => merged.Clusters?.All(m => m.Name != c.Name) != false)).ToList();
+            merged.Users = (merged.Users ?? []).Concat((f.Users ?? []).Where(u => merged.Users?.All(m => m.Name != u.Name) != false)).ToList();
+            merged.Contexts = (merged.Contexts ?? []).Concat((f.Contexts ?? []).Where(c => merged.Contexts?.All(m => m.Name != c.Name) != false)).ToList();
+        }
+        return merged;
+    }
+
+    /// <summary>The file a relative path in the kubeconfig is relative to (the first, for a merged KUBECONFIG).</summary>
+    public string BaseDirectory => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path.Split(System.IO.Path.PathSeparator)[0]))!;
 
     public IKubernetes Client() => ActAs is null ? new Kubernetes(Config) : new Kubernetes(Config, ActAs.Handler());
 
@@ -98,7 +120,7 @@ public sealed class KubeTarget
             if (!string.IsNullOrEmpty(user?.ClientCertificateData)) pem = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(user.ClientCertificateData));
             else if (!string.IsNullOrEmpty(user?.ClientCertificate))
                 pem = System.IO.File.ReadAllText(System.IO.Path.IsPathRooted(user.ClientCertificate) ? user.ClientCertificate
-                    : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!, user.ClientCertificate));
+                    : System.IO.Path.Combine(BaseDirectory, user.ClientCertificate));
             if (pem is null) return null;
             var cn = X509Certificate2.CreateFromPem(pem).GetNameInfo(X509NameType.SimpleName, false);
             return string.IsNullOrEmpty(cn) ? null : cn;
