@@ -24,10 +24,10 @@ public class IsolationChecksTests
 
         var perSubject = checks.GroupBy(c => c.Subject.Name).ToDictionary(g => g.Key, g => g.Count());
         perSubject.Keys.Should().BeEquivalentTo("Group prospect-acme", "User se@vendor.example", "ServiceAccount demo-acme/demo-workload");
-        // 60 negative checks (41 + 4 in each of 5 sampled namespaces), plus the role's promises: view 1, edit 3, admin 4.
-        perSubject["ServiceAccount demo-acme/demo-workload"].Should().Be(61);
-        perSubject["Group prospect-acme"].Should().Be(63);
-        perSubject["User se@vendor.example"].Should().Be(64);
+        // 61 negative checks (42 + 4 in each of 5 sampled namespaces), plus the role's promises: view 1, edit 3, admin 4.
+        perSubject["ServiceAccount demo-acme/demo-workload"].Should().Be(62);
+        perSubject["Group prospect-acme"].Should().Be(64);
+        perSubject["User se@vendor.example"].Should().Be(65);
     }
 
     [Fact]
