@@ -85,6 +85,15 @@ public sealed class GuestAccessTests(ControlPlaneFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_verifier_probes_the_guest_as_its_account_and_finds_the_demo_isolated()
+    {
+        var result = await OperatorProcess.RunCommandAsync(fixture.Plane.KubeconfigPath, "verify", _acme.Metadata.Name, "--json");
+
+        result.ExitCode.Should().Be(0, result.Stdout + result.Stderr);
+        result.Stdout.Should().Contain("\"result\": \"verified\"");
+    }
+
+    [Fact]
     public async Task Only_the_demos_admins_may_issue_tokens_and_only_for_its_guests()
     {
         var se = fixture.Plane.ClientFor(_se);

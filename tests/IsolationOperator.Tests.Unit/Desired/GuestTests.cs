@@ -130,3 +130,29 @@ public class GuestTests
         plans.Single(p => p.Name == "jane").ServiceAccount.Should().Be("guest-1");
     }
 }
+
+public class GuestRevocationTests
+{
+    [Fact]
+    public void A_rejected_spec_keeps_the_binding_of_a_guest_still_listed_and_in_force_and_no_other()
+    {
+        var now = Tenants.Now;
+        var tenant = Tenants.New(spec: s =>
+        {
+            s.Profile = "nonsense";
+            s.Access = [Tenants.Access("Guest", "kept", "edit"), Tenants.Access("Guest", "ended", "view", now.AddMinutes(-1))];
+        });
+        tenant.Status = new GuestStatusFixture().With(("kept", "guest-2", "edit"), ("ended", "guest-1", "view"), ("removed", "guest-3", "view"));
+
+        var allowed = IsolationOperator.Reconciliation.AccessRevocation.Allowed(tenant, null, now);
+
+        allowed.Should().Contain("guest-2-edit");
+        allowed.Should().NotContain(["guest-1-view", "guest-3-view", Guests.TokenIssuerBinding]);
+    }
+
+    private sealed class GuestStatusFixture
+    {
+        public DemoTenantStatus With(params (string Name, string Account, string Role)[] guests) =>
+            new() { Guests = guests.Select(g => new GuestStatus { Name = g.Name, ServiceAccount = g.Account, Role = g.Role }).ToList() };
+    }
+}

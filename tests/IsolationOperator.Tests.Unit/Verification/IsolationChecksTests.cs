@@ -31,6 +31,21 @@ public class IsolationChecksTests
     }
 
     [Fact]
+    public void A_guest_is_probed_as_its_account_and_the_admin_is_promised_its_token_but_never_the_workloads()
+    {
+        var checks = IsolationChecks.For(Plan(s => s.Access = [.. s.Access!, Tenants.Access("Guest", "jane", "view")]), Others);
+
+        var guest = checks.Where(c => c.Subject.Name.StartsWith("Guest jane")).ToList();
+        guest.Should().NotBeEmpty();
+        guest[0].Subject.User.Should().Be("system:serviceaccount:demo-acme:guest-1");
+        guest.Should().Contain(c => c.Id == "other-tenant:pods:list" && !c.Expected, "a guest is probed in other demos like anyone");
+        var admin = checks.Where(c => c.Subject.Name == "User se@vendor.example").ToList();
+        admin.Should().ContainSingle(c => c.Id == "promise:guest-token:create").Which.Name.Should().Be("guest-1");
+        checks.Where(c => c.Id == "tenant:workload-token:create").Should().OnlyContain(c => !c.Expected && c.Name == "demo-workload")
+            .And.HaveCount(4, "every subject, the guest included, is refused a token for the workload account");
+    }
+
+    [Fact]
     public void A_sales_engineer_named_in_another_demo_is_not_probed_there_but_the_prospect_still_is()
     {
         var other = Tenants.New("globex", s => s.Access = [Tenants.Access("User", "se@vendor.example", "admin"), Tenants.Access("Group", "prospect-globex", "edit")]);
