@@ -79,6 +79,7 @@ public sealed class GuestAccessTests(ControlPlaneFixture fixture) : IClassFixtur
         (await Tenants.EventsAsync(Admin, _acme.Metadata.Name)).Should().NotContain(e => KubernetesJson.Serialize(e).Contains(token));
         var trail = await AuditTrails.ReadAsync(Admin, tenant.Metadata.Uid);
         KubernetesJson.Serialize(trail!.Records).Should().NotContain(token);
+        trail.Records.Should().Contain(r => r.Action == "AccessGranted" && r.Objects.Contains("access Guest jane-at-acme (tenant-edit)"), "the audit trail names the guest");
         CapturedLogs.Instance.Count.Should().BeGreaterThan(0, "the operator's log is captured");
         CapturedLogs.Instance.Contains(token).Should().BeFalse();
         _operator.AuditLines.Lines.Should().NotContain(l => l.Contains(token));
@@ -140,6 +141,8 @@ public sealed class GuestAccessTests(ControlPlaneFixture fixture) : IClassFixtur
         var after = await Tenants.WaitForPhaseAsync(Admin, t.Metadata.Name, Phases.Ready);
         after.Status!.Guests!.Select(g => g.Name).Should().Equal("kim");
         (await Admin.CoreV1.ListNamespacedServiceAccountAsync(ns)).Items.Select(a => a.Metadata.Name).Should().NotContain(bob.ServiceAccount);
+        var revoked = await AuditTrails.WaitForAsync(Admin, after.Metadata.Uid, "AccessRevoked");
+        revoked.Records.Should().Contain(x => x.Action == "AccessRevoked" && x.Objects.Contains("access Guest bob (tenant-view)"));
 
         await Tenants.PatchSpecAsync(Admin, t.Metadata.Name, new { suspended = true });
         await Eventually.HoldsAsync("kim's token refused while suspended", async () => Refusal(await GuestCredentials.ListPodsAsync(kimClient, ns)), TimeSpan.FromSeconds(10));
