@@ -88,6 +88,9 @@ public sealed class AuditTrail
         finally
         {
             gate.Release();
+            // Nothing more will be recorded for a deleted demo: its gate goes too (a late writer makes a new one, and the
+            // store's compare-and-swap still keeps two writers from forking the chain).
+            if (deletedAt is not null) _locks.TryRemove(uid, out _);
         }
     }
 
