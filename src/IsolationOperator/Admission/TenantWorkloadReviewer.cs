@@ -67,6 +67,9 @@ public sealed class TenantWorkloadReviewer(Func<string, DemoTenant?> tenantOfNam
         var findings = new List<string>();
         if (context.Options.EnforcePodSecurity) findings.AddRange(PodSecurityRules.Findings(PodShape.Of(obj, kind)));
         if (placement) findings.AddRange(PodPlacementRules.Findings(obj, context));
+        // A pod could hand a guest's token to whoever may create pods, outliving that person's own access.
+        if (placement && (obj.Str("spec", "serviceAccountName") ?? obj.Str("spec", "serviceAccount")) is { } account && Desired.Guests.IsSlot(account))
+            findings.Add($"it runs as ServiceAccount {account}, which belongs to a guest's kubeconfig; pods run as {Desired.RbacBuilder.WorkloadServiceAccount} or their own account");
         return findings;
     }
 

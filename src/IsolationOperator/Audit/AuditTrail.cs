@@ -88,6 +88,9 @@ public sealed class AuditTrail
         finally
         {
             gate.Release();
+            // Nothing more will be recorded for a deleted demo: its gate goes too (a late writer makes a new one, and the
+            // store's compare-and-swap still keeps two writers from forking the chain).
+            if (deletedAt is not null) _locks.TryRemove(uid, out _);
         }
     }
 
@@ -168,8 +171,17 @@ public sealed class AuditTrail
         if (string.IsNullOrEmpty(ns)) return [];
         return _cache.RoleBindings.InNamespace(ns)
             .Where(b => TenantLabels.TenantOf(b.Metadata) == t.Metadata.Name && b.Metadata.Name != RbacBuilder.OperatorBindingName)
-            .SelectMany(b => (b.Subjects ?? []).Where(s => s.Kind is "User" or "Group").Select(s => $"{s.Kind} {s.Name} ({b.RoleRef.Name})"));
+            .SelectMany(b => (b.Subjects ?? []).Select(s => Person(ns, s) is { } who ? $"{who} ({b.RoleRef.Name})" : null).OfType<string>());
     }
+
+    /// <summary>A user, a group, or a guest by its name (its account's label); other ServiceAccounts are not people.</summary>
+    private string? Person(string ns, k8s.Models.Rbacv1Subject s) => s.Kind switch
+    {
+        "User" or "Group" => $"{s.Kind} {s.Name}",
+        "ServiceAccount" when Guests.IsSlot(s.Name) && _cache.ServiceAccounts.Get(ns, s.Name)?.Metadata.Labels?.TryGetValue(Guests.GuestLabel, out var guest) == true
+            => $"{Guests.Kind} {guest}",
+        _ => null,
+    };
 
     private IReadOnlyCollection<string> ExpiredAccess(DemoTenant t) =>
         (t.Spec.Access ?? []).Where(a => a.ExpiresAt is { } at && at <= _time.GetUtcNow()).Select(a => $"{a.Kind} {a.Name}").ToList();

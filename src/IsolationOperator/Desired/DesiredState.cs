@@ -29,5 +29,7 @@ public static class DesiredState
     ];
 
     /// <summary>Bindings last: access is granted only once the fences are up.</summary>
-    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Access(TenantPlan plan) => [.. RbacBuilder.BuildBindings(plan)];
+    /// <summary>Guests' accounts come with access, not with the fences: an account is a way in once bound.</summary>
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Access(TenantPlan plan) =>
+        [.. RbacBuilder.BuildGuestAccounts(plan), .. RbacBuilder.BuildBindings(plan)];
 }

@@ -35,6 +35,9 @@ public sealed record PlannerPolicy
     /// <summary>Whether spec.network.egressCIDRs may name 0.0.0.0/0 or ::/0 (the deny-list still applies as except).</summary>
     public bool AllowEgressToAnywhere { get; init; }
 
+    /// <summary>The longest token a guest's kubeconfig may carry (Operator__GuestTokenMaxLifetime, chart guests.tokenMaxLifetime).</summary>
+    public TimeSpan GuestTokenMaxLifetime { get; init; } = Guests.DefaultTokenMaxLifetime;
+
     /// <summary>Who the operator is and the ClusterRole it binds itself to in each demo namespace; null: it holds those permissions.</summary>
     public OperatorAccess? OperatorAccess { get; init; }
 

@@ -71,14 +71,24 @@ public static class RbacBuilder
             ["view"] = ("tenant-view", ViewRules),
         };
 
+    /// <summary>
+    /// What a demo's admins may do for its guests: request tokens for the guest ServiceAccounts, which are named by
+    /// slot so that this one ClusterRole can name them all (a RoleBinding confines it to the demo's namespace), and
+    /// read them. Not the demo-workload account: a token for it would outlive the admin's own access.
+    /// </summary>
+    public static readonly V1PolicyRule[] GuestTokenIssuerRules =
+    [
+        new() { ApiGroups = [""], Resources = ["serviceaccounts/token"], Verbs = ["create"], ResourceNames = [.. Guests.Slots] },
+    ];
+
     /// <summary>The tenant ClusterRoles as the chart ships them (and as tests and run-local install them).</summary>
     public static IReadOnlyList<V1ClusterRole> BuildClusterRoles() =>
-        Roles.Values.Select(r => new V1ClusterRole
+        Roles.Values.Select(r => (r.RoleName, r.Rules)).Append((Guests.TokenIssuerRole, GuestTokenIssuerRules)).Select(r => new V1ClusterRole
         {
             ApiVersion = "rbac.authorization.k8s.io/v1",
             Kind = "ClusterRole",
-            Metadata = new V1ObjectMeta { Name = r.RoleName, Labels = new Dictionary<string, string> { ["app.kubernetes.io/part-of"] = "isolation-operator" } },
-            Rules = r.Rules.ToList(),
+            Metadata = new V1ObjectMeta { Name = r.Item1, Labels = new Dictionary<string, string> { ["app.kubernetes.io/part-of"] = "isolation-operator" } },
+            Rules = r.Item2.ToList(),
         }).OrderBy(r => r.Metadata.Name, StringComparer.Ordinal).ToList();
 
     /// <summary>
@@ -104,6 +114,17 @@ public static class RbacBuilder
         AutomountServiceAccountToken = false,
     };
 
+    /// <summary>One ServiceAccount per guest in force, labelled with the guest it serves; none while suspended.</summary>
+    public static IReadOnlyList<V1ServiceAccount> BuildGuestAccounts(TenantPlan plan) => plan.Suspended ? [] : plan.Guests.Select(g =>
+    {
+        var meta = TenantLabels.Meta(plan.Tenant, g.ServiceAccount, plan.Namespace);
+        meta.Labels[Guests.GuestLabel] = g.Name;
+        return new V1ServiceAccount { ApiVersion = "v1", Kind = "ServiceAccount", Metadata = meta, AutomountServiceAccountToken = false };
+    }).ToList();
+
+    /// <summary>A guest's binding: named by slot and role, since roleRef cannot change in place.</summary>
+    public static string GuestBindingName(GuestPlan g) => $"{g.ServiceAccount}-{g.Role}";
+
     /// <summary>One binding per access entry in force, plus the workload ServiceAccount's; none while suspended.</summary>
     public static IReadOnlyList<V1RoleBinding> BuildBindings(TenantPlan plan)
     {
@@ -120,6 +141,20 @@ public static class RbacBuilder
             Name = WorkloadServiceAccount,
             NamespaceProperty = plan.Namespace,
         }));
+        bindings.AddRange(plan.Guests.Select(g => Binding(plan, GuestBindingName(g), Roles[g.Role].RoleName, new Rbacv1Subject
+        {
+            Kind = "ServiceAccount",
+            Name = g.ServiceAccount,
+            NamespaceProperty = plan.Namespace,
+        })));
+        // The demo's admins issue its guests' tokens (kubectl demo kubeconfig); only while it has guests.
+        var issuers = plan.Access.Where(a => a.Role == "admin").ToList();
+        if (plan.Guests.Count > 0 && issuers.Count > 0)
+        {
+            var issuerBinding = Binding(plan, Guests.TokenIssuerBinding, Guests.TokenIssuerRole, null!);
+            issuerBinding.Subjects = issuers.Select(a => new Rbacv1Subject { Kind = a.Kind, Name = a.Name, ApiGroup = "rbac.authorization.k8s.io" }).ToList();
+            bindings.Add(issuerBinding);
+        }
         return bindings;
     }
 

@@ -14,6 +14,12 @@ public sealed record TenantPlan
     public bool Suspended { get; init; }
     /// <summary>Access entries in force now (not expired).</summary>
     public required IReadOnlyList<AccessGrant> Access { get; init; }
+    /// <summary>Guest entries in force (none while suspended), each with its ServiceAccount slot.</summary>
+    public IReadOnlyList<GuestPlan> Guests { get; init; } = [];
+    /// <summary>The longest token a guest may be issued (<see cref="PlannerPolicy.GuestTokenMaxLifetime"/>), reported in status.guests.</summary>
+    public TimeSpan GuestTokenMaxLifetime { get; init; } = Desired.Guests.DefaultTokenMaxLifetime;
+    /// <summary>Every access deadline still ahead: people's and guests' entries.</summary>
+    public IEnumerable<AccessGrant> AllAccess => Access.Concat(Guests.Select(g => g.Grant));
     /// <summary>Access entries whose own deadline has passed.</summary>
     public IReadOnlyList<AccessGrant> ExpiredAccess { get; init; } = [];
     /// <summary>Access role ("view" or "edit") of the demo-workload ServiceAccount.</summary>

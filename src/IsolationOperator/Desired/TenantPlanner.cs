@@ -76,16 +76,22 @@ public static class TenantPlanner
 
         var active = new List<AccessGrant>();
         var expired = new List<AccessGrant>();
+        var guests = new List<AccessGrant>();
         foreach (var a in spec.Access ?? [])
         {
             var grant = new AccessGrant(a.Kind, a.Name, a.Role, a.ExpiresAt?.ToUniversalTime());
-            if (ReservedSubjects.Problem(a.Kind, a.Name, policy) is { } subjectProblem)
+            var isGuest = a.Kind == Guests.Kind;
+            if (isGuest && Guests.NameProblem(a.Name) is { } guestProblem)
+                problems.Add(guestProblem);
+            else if (!isGuest && ReservedSubjects.Problem(a.Kind, a.Name, policy) is { } subjectProblem)
                 problems.Add(subjectProblem);
             else if (!RbacBuilder.Roles.ContainsKey(a.Role))
                 problems.Add($"spec.access: role \"{a.Role}\" for {a.Kind} {a.Name} is unknown; use admin, edit or view");
             else if (grant.ExpiresAt is { } until && until <= now) expired.Add(grant);
-            else active.Add(grant);
+            else (isGuest ? guests : active).Add(grant);
         }
+        if ((spec.Access ?? []).Count(a => a.Kind == Guests.Kind) > Guests.MaxGuests)
+            problems.Add($"spec.access lists more than {Guests.MaxGuests} guests; a demo may have at most {Guests.MaxGuests}: remove some, or give the prospect's people accounts (kind User or Group)");
         foreach (var dup in (spec.Access ?? []).GroupBy(a => (a.Kind, a.Name)).Where(g => g.Count() > 1))
             problems.Add($"spec.access lists {dup.Key.Kind} {dup.Key.Name} more than once; keep one entry per subject");
 
@@ -126,6 +132,8 @@ public static class TenantPlanner
             Suspended = spec.Suspended == true,
             Access = active,
             ExpiredAccess = expired,
+            Guests = spec.Suspended == true ? [] : Guests.Assign(guests, tenant.Status?.Guests, ExpiresAt(tenant)),
+            GuestTokenMaxLifetime = policy.GuestTokenMaxLifetime,
             WorkloadRole = workloadRole,
             AllowDNS = spec.Network?.AllowDNS ?? true,
             IngressFromNamespaces = (spec.Network?.IngressFromNamespaces ?? []).Distinct().ToList(),

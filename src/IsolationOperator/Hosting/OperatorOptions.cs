@@ -45,6 +45,8 @@ public sealed class OperatorOptions
     public List<string> EgressDenyCidrs { get; set; } = [];
     /// <summary>Whether egressCIDRs may name 0.0.0.0/0 or ::/0; the deny-list is still excepted.</summary>
     public bool AllowEgressToAnywhere { get; set; }
+    /// <summary>The longest token `kubectl demo kubeconfig` issues for a guest (reported in status.guests[].tokenMaxSeconds).</summary>
+    public TimeSpan GuestTokenMaxLifetime { get; set; } = Desired.Guests.DefaultTokenMaxLifetime;
     /// <summary>This replica's name in leases and events, taken as it is; default the pod name (or hostname) plus a random suffix.</summary>
     public string? Identity { get; set; }
 
@@ -122,6 +124,8 @@ public sealed class OperatorOptions
             QuotaCaps = Desired.QuotaCaps.Merge(QuotaCaps),
             EgressDenyCidrs = EgressRules.ParseDenyList(EgressRules.DefaultDenyCidrs.Concat(Clean(EgressDenyCidrs))),
             AllowEgressToAnywhere = AllowEgressToAnywhere,
+            GuestTokenMaxLifetime = GuestTokenMaxLifetime >= TimeSpan.FromMinutes(10) ? GuestTokenMaxLifetime
+                : throw new InvalidOperationException($"Operator__GuestTokenMaxLifetime \"{GuestTokenMaxLifetime}\" is shorter than the API server's 10-minute minimum token lifetime; use at least 00:10:00"),
         };
     }
 

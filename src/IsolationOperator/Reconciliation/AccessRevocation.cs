@@ -19,6 +19,10 @@ public sealed class AccessRevocation(ClusterCache cache, ResourceApplier applier
         var stale = TenantObjects.In(cache.RoleBindings, tenant, ns).Where(b => !allowed.Contains(b.Metadata.Name)).ToList();
         foreach (var b in stale) await applier.DeleteAsync(OwnedKinds.RoleBindings, cache.RoleBindings, b, ct);
         if (stale.Any(CouldTakeWorkloadTokens)) await DeleteWorkloadAccountAsync(tenant, ns, ct);
+        // A guest without a binding loses its account too: every token issued for it stops authenticating at once.
+        foreach (var sa in TenantObjects.In(cache.ServiceAccounts, tenant, ns)
+                     .Where(a => a.Metadata.Labels?.ContainsKey(Guests.GuestLabel) == true && !allowed.Any(n => n.StartsWith(a.Metadata.Name + "-", StringComparison.Ordinal))).ToList())
+            await applier.DeleteAsync(OwnedKinds.ServiceAccounts, cache.ServiceAccounts, sa, ct);
         return stale;
     }
 
@@ -51,6 +55,11 @@ public sealed class AccessRevocation(ClusterCache cache, ResourceApplier applier
                         && a.Kind is "User" or "Group" && ReservedSubjects.Problem(a.Kind, a.Name, policy) is null)
             .Select(a => RbacBuilder.BindingName(new AccessGrant(a.Kind, a.Name, a.Role, a.ExpiresAt)))
             .ToHashSet();
+        // Guests the spec still lists, in force, on the accounts status recorded for them.
+        foreach (var g in tenant.Status?.Guests ?? [])
+            if ((tenant.Spec.Access ?? []).FirstOrDefault(a => a.Kind == Guests.Kind && a.Name == g.Name) is { } entry
+                && RbacBuilder.Roles.ContainsKey(entry.Role) && (entry.ExpiresAt is null || entry.ExpiresAt > now) && Guests.IsSlot(g.ServiceAccount))
+                names.Add(RbacBuilder.GuestBindingName(new GuestPlan(new AccessGrant(entry.Kind, entry.Name, entry.Role, entry.ExpiresAt), g.ServiceAccount, null)));
         var workloadRole = tenant.Spec.WorkloadRole ?? RbacBuilder.DefaultWorkloadRole;
         if (RbacBuilder.WorkloadRoles.Contains(workloadRole)) names.Add(RbacBuilder.WorkloadBindingName(workloadRole));
         return names;

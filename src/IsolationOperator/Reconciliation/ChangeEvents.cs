@@ -72,7 +72,11 @@ public sealed class ChangeEvents(EventRecorder events, ILogger log)
     public async Task RevokedAsync(DemoTenant tenant, IReadOnlyList<k8s.Models.V1RoleBinding> revoked, DateTimeOffset now, CancellationToken ct)
     {
         if (revoked.Count == 0) return;
-        var entries = (tenant.Spec.Access ?? []).ToDictionary(a => RbacBuilder.BindingName(new AccessGrant(a.Kind, a.Name, a.Role, a.ExpiresAt)), a => a);
+        var entries = (tenant.Spec.Access ?? []).GroupBy(a => RbacBuilder.BindingName(new AccessGrant(a.Kind, a.Name, a.Role, a.ExpiresAt))).ToDictionary(g => g.Key, g => g.First());
+        // A guest's binding is named by its account's slot, which status.guests maps back to the entry.
+        foreach (var g in tenant.Status?.Guests ?? [])
+            if ((tenant.Spec.Access ?? []).FirstOrDefault(a => a.Kind == Guests.Kind && a.Name == g.Name) is { } entry)
+                entries.TryAdd($"{g.ServiceAccount}-{g.Role}", entry);
         foreach (var b in revoked)
         {
             var subject = b.Subjects?.FirstOrDefault();

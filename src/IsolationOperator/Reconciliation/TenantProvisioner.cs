@@ -43,7 +43,7 @@ public sealed class TenantProvisioner(ClusterCache cache, ResourceApplier applie
         V1NetworkPolicy x => applier.ApplyAsync(OwnedKinds.NetworkPolicies, cache.NetworkPolicies, x, ct, driftOnly),
         V1ResourceQuota x => applier.ApplyAsync(OwnedKinds.ResourceQuotas, cache.ResourceQuotas, x, ct, driftOnly),
         V1LimitRange x => applier.ApplyAsync(OwnedKinds.LimitRanges, cache.LimitRanges, x, ct, driftOnly),
-        V1ServiceAccount x => applier.ApplyAsync(OwnedKinds.ServiceAccounts, cache.ServiceAccounts, x, ct, driftOnly),
+        V1ServiceAccount x => ApplyServiceAccountAsync(x, driftOnly, ct),
         V1RoleBinding x => ApplyBindingAsync(x, driftOnly, ct),
         _ => throw new InvalidOperationException($"no applier for {o.Kind}"),
     };
@@ -68,6 +68,19 @@ public sealed class TenantProvisioner(ClusterCache cache, ResourceApplier applie
             && (live.RoleRef.Kind != desired.RoleRef.Kind || live.RoleRef.Name != desired.RoleRef.Name))
             await applier.DeleteAsync(OwnedKinds.RoleBindings, cache.RoleBindings, live, ct);
         return await applier.ApplyAsync(OwnedKinds.RoleBindings, cache.RoleBindings, desired, ct, driftOnly);
+    }
+
+    /// <summary>
+    /// A guest's account that serves another guest (or none) is deleted and made again rather than relabelled: the
+    /// new account has a new uid, so no token issued for the earlier guest still authenticates.
+    /// </summary>
+    private async Task<ApplyOutcome> ApplyServiceAccountAsync(V1ServiceAccount desired, bool driftOnly, CancellationToken ct)
+    {
+        if (desired.Metadata.Labels?.TryGetValue(Guests.GuestLabel, out var guest) == true
+            && cache.ServiceAccounts.Get(desired.Metadata.NamespaceProperty, desired.Metadata.Name) is { } live
+            && (live.Metadata.Labels?.TryGetValue(Guests.GuestLabel, out var serves) != true || serves != guest))
+            await applier.DeleteAsync(OwnedKinds.ServiceAccounts, cache.ServiceAccounts, live, ct);
+        return await applier.ApplyAsync(OwnedKinds.ServiceAccounts, cache.ServiceAccounts, desired, ct, driftOnly);
     }
 
     /// <summary>Objects of this tenant in its namespace that the plan no longer asks for. Access goes first.</summary>

@@ -24,6 +24,7 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
         s.ExpiredAt = at;
         s.ExpiresAt = pass.ExpiresAt ?? s.ExpiresAt;
         s.Suspension = null;
+        s.Guests = null;
         s.Conditions = ExpiredConditions(pass, at);
         pass.Tenant = await writer.WriteAsync(t, s, ct) ?? t;
         pass.ExpiryRecorded = true;
@@ -36,6 +37,7 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
         var s = StatusWriter.Copy(pass.Tenant);
         s.Phase = Phases.Expired;
         s.ExpiredAt ??= pass.Now;
+        s.Guests = null;
         s.Conditions = ExpiredConditions(pass, s.ExpiredAt.Value);
         s.ManagedResources = conditions.ManagedResources(pass.Tenant.Metadata.Name, pass.Namespace);
         await writer.WriteAsync(pass.Tenant, s, ct);
@@ -46,6 +48,7 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
     {
         var s = StatusWriter.Copy(pass.Tenant);
         s.Phase = Phases.Terminating;
+        s.Guests = null;
         s.Conditions = [Conditions.Make(ConditionTypes.Ready, false, "Deleting",
             $"Access revoked; waiting for namespace {pass.Namespace} to be removed.", pass.Tenant.Metadata.Generation)];
         if (await writer.WriteAsync(pass.Tenant, s, ct) is not null && pass.StartPhase != Phases.Terminating)
@@ -69,6 +72,7 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
         kept.Add(Conditions.Make(type, false, reason, message, gen));
         if (type != ConditionTypes.Ready) kept.Add(Conditions.Make(ConditionTypes.Ready, false, reason, message, gen));
         s.Conditions = kept;
+        s.Guests = GuestsStillListed(t, pass.Now);
         // status.expiresAt stays the last valid deadline: a rejected spec never moves it.
         if (await writer.WriteAsync(t, s, ct) is not null && pass.StartPhase != Phases.Failed)
             await events.RecordAsync(t, EventRecorder.Warning, reason, "Validate", message, ct);
@@ -154,6 +158,7 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
         s.Conditions = list;
         s.ManagedResources = conditions.ManagedResources(t.Metadata.Name, plan.Namespace);
         s.Secrets = pass.Secrets?.Status is { Count: > 0 } secrets ? secrets.ToList() : null;
+        s.Guests = GuestStatuses(plan, pass.AccessWithheld);
         if (extended) (s.ExtendedAt, s.ExtendedBy) = (pass.Now, extendedBy);
         s.Verification = verificationStatus;
         var resumed = pass.Event == TenantEvent.ResumeRequested && pass.Restored >= 0;
@@ -175,9 +180,25 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
 
         if (quotaPending) return ReconcileResult.After(Poll);
         if (securityUnknown) return ReconcileResult.After(TimeSpan.FromMinutes(1));
-        return ReconcileResult.Earliest(pass.Now, Lifecycle.Deadlines(plan.ExpiresAt, plan.Access, settings.ExpiringWindow, pass.Now)
+        return ReconcileResult.Earliest(pass.Now, Lifecycle.Deadlines(plan.ExpiresAt, plan.AllAccess, settings.ExpiringWindow, pass.Now)
             .Concat(pass.Secrets?.NextRotations ?? []).Concat(heldOff.Select(o => o.RetryAt)).Append(verifyDue));
     }
+
+    /// <summary>status.guests: the guests whose accounts exist now (none while access is withheld or suspended).</summary>
+    private static List<GuestStatus>? GuestStatuses(TenantPlan plan, bool withheld) =>
+        withheld || plan.Guests.Count == 0 ? null : plan.Guests.Select(g => new GuestStatus
+        {
+            Name = g.Name,
+            ServiceAccount = g.ServiceAccount,
+            Role = g.Role,
+            ExpiresAt = g.EndsAt,
+            TokenMaxSeconds = (long)plan.GuestTokenMaxLifetime.TotalSeconds,
+        }).ToList();
+
+    /// <summary>A rejected spec adds no guest; one it no longer lists, or whose entry ended, is dropped.</summary>
+    private static List<GuestStatus>? GuestsStillListed(DemoTenant t, DateTimeOffset now) =>
+        t.Status?.Guests?.Where(g => (t.Spec.Access ?? []).Any(a => a.Kind == Guests.Kind && a.Name == g.Name && (a.ExpiresAt is null || a.ExpiresAt > now)))
+            .ToList() is { Count: > 0 } kept ? kept : null;
 
     private static List<V1Condition> ExpiredConditions(ReconcilePass pass, DateTimeOffset at)
     {

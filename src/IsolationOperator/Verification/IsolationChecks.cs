@@ -67,6 +67,9 @@ public static class IsolationChecks
         subjects.Add(new VerifiedSubject($"ServiceAccount {plan.Namespace}/{RbacBuilder.WorkloadServiceAccount}",
             $"system:serviceaccount:{plan.Namespace}:{RbacBuilder.WorkloadServiceAccount}",
             ["system:serviceaccounts", $"system:serviceaccounts:{plan.Namespace}", "system:authenticated"], plan.WorkloadRole));
+        subjects.AddRange(plan.Guests.Select(g => new VerifiedSubject($"Guest {g.Name} ({plan.Namespace}/{g.ServiceAccount})",
+            $"system:serviceaccount:{plan.Namespace}:{g.ServiceAccount}",
+            ["system:serviceaccounts", $"system:serviceaccounts:{plan.Namespace}", "system:authenticated"], g.Role)));
         return subjects;
     }
 
@@ -86,6 +89,10 @@ public static class IsolationChecks
             checks.Add(new AccessCheck("tenant:namespace:update", s, "update", "", "namespaces", null, false, Name: ns));
             checks.AddRange(Fences.SelectMany(f => f.Verbs.Select(v => new AccessCheck($"tenant:{f.Resource}:{v}", s, v, f.Group, f.Resource, ns, false))));
             checks.Add(new AccessCheck("tenant:serviceaccounts/token:create", s, "create", "", "serviceaccounts", ns, false, "token"));
+            // A token for the workload's account would outlive its holder's own access; guests' accounts are the admins' to issue for.
+            checks.Add(new AccessCheck("tenant:workload-token:create", s, "create", "", "serviceaccounts", ns, false, "token", Name: RbacBuilder.WorkloadServiceAccount));
+            if (s.Role == "admin" && plan.Guests.Count > 0 && !s.User.StartsWith("system:serviceaccount:", StringComparison.Ordinal))
+                checks.Add(new AccessCheck("promise:guest-token:create", s, "create", "", "serviceaccounts", ns, true, "token", Name: plan.Guests[0].ServiceAccount));
             foreach (var (kind, resource) in new[] { ("users", "users"), ("groups", "groups") })
                 checks.Add(new AccessCheck($"cluster:{kind}:impersonate", s, "impersonate", "", resource, null, false));
             // Another demo that names this subject in its own spec lets it in: that demo's grant, not this one's hole.

@@ -49,7 +49,7 @@ public sealed class IsolationVerifier(IKubernetes client, TimeProvider time)
         var failed = checks.Where((c, i) => answers[i] != c.Expected).ToList();
         var snapshot = await SnapshotAsync(listedAfter, ct);
         var paths = IsolationPaths.Find(tenant, plan, namespaceLabels, snapshot.ClusterBindings, snapshot.Bindings, snapshot.Policies, grants)
-            .Concat(TenantRoleDrift.Find(snapshot.TenantRoles, plan.Suspended ? [] : plan.Access.Select(a => a.Role).Append(plan.WorkloadRole)))
+            .Concat(TenantRoleDrift.Find(snapshot.TenantRoles, plan.Suspended ? [] : BoundRoles(plan)))
             .ToList();
         var reach = Reachability.Summary(snapshot.Policies.Where(p => p.Metadata.NamespaceProperty == plan.Namespace));
         var nodes = plan.NodeSelector.Count > 0
@@ -102,4 +102,9 @@ public sealed class IsolationVerifier(IKubernetes client, TimeProvider time)
         try { return await client.RbacAuthorizationV1.ReadClusterRoleAsync(name, cancellationToken: ct); }
         catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return null; }
     }
+
+    /// <summary>The tenant ClusterRoles this demo's bindings reference (see <see cref="RbacBuilder.BuildBindings"/>).</summary>
+    private static IEnumerable<string> BoundRoles(TenantPlan plan) =>
+        RbacBuilder.BuildBindings(plan).Select(b => b.RoleRef.Name == Guests.TokenIssuerRole ? Guests.TokenIssuerRole
+            : RbacBuilder.Roles.FirstOrDefault(r => r.Value.RoleName == b.RoleRef.Name).Key).OfType<string>().Distinct();
 }

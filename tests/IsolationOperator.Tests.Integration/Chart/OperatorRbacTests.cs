@@ -151,7 +151,7 @@ public sealed class OperatorRbacTests
 
     private static readonly string[] SelfWideningVerbs = ["escalate", "impersonate"];
     private static readonly string[] ClusterLevelResources = ["nodes"];
-    private static readonly string[] BindableRoles = ["tenant-admin", "tenant-edit", "tenant-view", $"{FullName}-in-tenant-namespaces"];
+    private static readonly string[] BindableRoles = ["tenant-admin", "tenant-edit", "tenant-view", "tenant-guest-token-issuer", $"{FullName}-in-tenant-namespaces"];
 
     private static async Task<(RenderedChart Chart, IReadOnlyList<GrantedRule> Rules)> RenderAsync(params string[] args)
     {
@@ -184,7 +184,7 @@ public sealed class OperatorRbacTests
         var clusterRoles = rules.Where(g => g.Rule.Resources.Any(r => r.StartsWith("clusterroles", StringComparison.Ordinal))).ToList();
         clusterRoles.Should().OnlyContain(g =>
                 (g.Rule.Verbs.SequenceEqual(new[] { "bind" }) && g.Rule.ResourceNames != null && g.Rule.ResourceNames.SequenceEqual(BindableRoles)) ||
-                (g.Rule.Verbs.SequenceEqual(new[] { "get" }) && g.Rule.ResourceNames != null && g.Rule.ResourceNames.SequenceEqual(BindableRoles.Take(3))),
+                (g.Rule.Verbs.SequenceEqual(new[] { "get" }) && g.Rule.ResourceNames != null && g.Rule.ResourceNames.SequenceEqual(BindableRoles.Take(4))),
             "the operator may bind the tenant roles and its own in-namespace role by name, read the tenant roles by name, and nothing else about ClusterRoles");
     }
 

@@ -9,7 +9,7 @@ namespace IsolationOperator.Tests.Integration.Cli;
 /// <summary>
 /// kubectl demo kubeconfig: a sales engineer (the demo's admin, with only demotenant-editor besides) issues a guest's
 /// kubeconfig with their own rights; the guest gets into the demo's namespace and nowhere else, and is out the moment
-/// the entry goes. Needs the operator's guest ServiceAccounts (#15 part 1), hence <see cref="GuestSupportFactAttribute"/>.
+/// the entry goes. With the operator side of guests (#15 part 1).
 /// </summary>
 public sealed class GuestKubeconfigTests(ControlPlaneFixture fixture) : IClassFixture<ControlPlaneFixture>, IAsyncLifetime
 {
@@ -43,7 +43,7 @@ public sealed class GuestKubeconfigTests(ControlPlaneFixture fixture) : IClassFi
     private static DateTimeOffset Expiry(string text) =>
         DateTimeOffset.Parse(Regex.Match(text, @"expires (\S+Z)").Groups[1].Value, CultureInfo.InvariantCulture);
 
-    [GuestSupportFact]
+    [Fact]
     public async Task A_guest_kubeconfig_works_in_the_demo_namespace_only_and_stops_when_the_guest_is_revoked()
     {
         var name = await CreateAsync("--guest", "jane-at-acme=edit");
@@ -72,7 +72,7 @@ public sealed class GuestKubeconfigTests(ControlPlaneFixture fixture) : IClassFi
             TimeSpan.FromSeconds(20));
     }
 
-    [GuestSupportFact]
+    [Fact]
     public async Task A_token_lifetime_longer_than_the_guest_access_is_cut_to_it()
     {
         var name = await CreateAsync();
@@ -88,7 +88,7 @@ public sealed class GuestKubeconfigTests(ControlPlaneFixture fixture) : IClassFi
     }
 
     /// <summary>
-    /// The CLI's half of the contract, today: the operator's half (guest ServiceAccount, status.guests, the token-issuer
+    /// The CLI's half of the contract on its own: the operator's half (guest ServiceAccount, status.guests, the token-issuer
     /// binding) is stood in for by the test as the contract describes it, on a demo no operator handles.
     /// </summary>
     [Fact]

@@ -44,7 +44,8 @@ public sealed class OperatorUnderTest : IAsyncDisposable
     /// <summary>The audit JSON lines this operator wrote (its stdout in a real deployment).</summary>
     public AuditLineSink AuditLines { get; } = new();
 
-    public static ILoggerFactory Logs { get; } = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+    public static ILoggerFactory Logs { get; } = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Debug)
+        .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Information).AddProvider(CapturedLogs.Instance));
 
     /// <param name="time">The operator's clock (a skewed one in clock tests); the system clock by default.</param>
     /// <param name="handlers">HTTP test doubles between the operator and the API server (faults, cut-offs).</param>

@@ -316,6 +316,15 @@ public class DemoTenantPolicyTests
     }
 
     [Fact]
+    public void A_guest_is_a_label_not_an_identity_and_needs_no_allowed_prefix()
+    {
+        var options = Options(o => o.AllowedSubjectPrefixes = ["prospect-"]);
+        var tenant = Demo(spec: s => s.Access = [Tenants.Access("Guest", "jane-at-acme", "edit")]);
+
+        Review(Tenant("CREATE", tenant), options).Allowed.Should().BeTrue();
+    }
+
+    [Fact]
     public void Existing_access_entries_are_not_judged_again()
     {
         var options = Options(o => o.AllowedSubjectPrefixes = ["prospect-"]);

@@ -55,7 +55,7 @@ public class CrdMatchesModelTests
 
         reached.Should().BeEquivalentTo([
             typeof(DemoTenant), typeof(DemoTenantSpec), typeof(AccessEntry), typeof(NetworkSpec), typeof(SecretSpec),
-            typeof(SecretKeySpec), typeof(IsolationSpec), typeof(NodeIsolationSpec), typeof(DemoTenantStatus), typeof(ManagedResource),
+            typeof(SecretKeySpec), typeof(IsolationSpec), typeof(NodeIsolationSpec), typeof(DemoTenantStatus), typeof(GuestStatus), typeof(ManagedResource),
             typeof(SecretStatus), typeof(Requester), typeof(SuspensionStatus), typeof(SuspendedWorkload), typeof(VerificationStatus), typeof(IsolationPath), typeof(AuditStatus)]);
     }
 
@@ -133,7 +133,7 @@ public class CrdMatchesModelTests
         Schema(spec + "profile").TryGet("enum").Strings().Should().BeEquivalentTo(Profiles.All.Keys);
         Schema(spec + "profile").Scalar("default").Should().Be(Profiles.Default);
         Schema(spec + "access.items.properties.role").TryGet("enum").Strings().Should().BeEquivalentTo(RbacBuilder.Roles.Keys);
-        Schema(spec + "access.items.properties.kind").TryGet("enum").Strings().Should().BeEquivalentTo("User", "Group");
+        Schema(spec + "access.items.properties.kind").TryGet("enum").Strings().Should().BeEquivalentTo("User", "Group", "Guest");
         Schema(spec + "network.properties.allowDNS").Scalar("default").Should().Be("true", "the planner allows DNS when unset");
         Schema(spec + "network.properties.allowIngress").Scalar("default").Should().Be("false", "the webhook refuses Ingresses when unset");
         Schema(spec + "network.properties.allowExternalName").Scalar("default").Should().Be("false", "the webhook refuses ExternalName when unset");

@@ -147,7 +147,7 @@ public class RbacRolesTests
     public void Tenant_roles_are_cluster_roles_named_as_the_chart_ships_them()
     {
         var roles = RbacBuilder.BuildClusterRoles();
-        roles.Select(r => r.Metadata.Name).Should().Equal("tenant-admin", "tenant-edit", "tenant-view");
+        roles.Select(r => r.Metadata.Name).Should().Equal("tenant-admin", "tenant-edit", "tenant-guest-token-issuer", "tenant-view");
         roles.Should().OnlyContain(r => r.ApiVersion == "rbac.authorization.k8s.io/v1" && r.Kind == "ClusterRole" && r.AggregationRule == null);
         roles.Should().OnlyContain(r => r.Metadata.Labels.Keys.All(k => !k.StartsWith("rbac.authorization.k8s.io/aggregate-to-", StringComparison.Ordinal)),
             "tenant roles are never folded into the built-in view, edit or admin");

@@ -24,10 +24,25 @@ public class IsolationChecksTests
 
         var perSubject = checks.GroupBy(c => c.Subject.Name).ToDictionary(g => g.Key, g => g.Count());
         perSubject.Keys.Should().BeEquivalentTo("Group prospect-acme", "User se@vendor.example", "ServiceAccount demo-acme/demo-workload");
-        // 60 negative checks (41 + 4 in each of 5 sampled namespaces), plus the role's promises: view 1, edit 3, admin 4.
-        perSubject["ServiceAccount demo-acme/demo-workload"].Should().Be(61);
-        perSubject["Group prospect-acme"].Should().Be(63);
-        perSubject["User se@vendor.example"].Should().Be(64);
+        // 61 negative checks (42 + 4 in each of 5 sampled namespaces), plus the role's promises: view 1, edit 3, admin 4.
+        perSubject["ServiceAccount demo-acme/demo-workload"].Should().Be(62);
+        perSubject["Group prospect-acme"].Should().Be(64);
+        perSubject["User se@vendor.example"].Should().Be(65);
+    }
+
+    [Fact]
+    public void A_guest_is_probed_as_its_account_and_the_admin_is_promised_its_token_but_never_the_workloads()
+    {
+        var checks = IsolationChecks.For(Plan(s => s.Access = [.. s.Access!, Tenants.Access("Guest", "jane", "view")]), Others);
+
+        var guest = checks.Where(c => c.Subject.Name.StartsWith("Guest jane")).ToList();
+        guest.Should().NotBeEmpty();
+        guest[0].Subject.User.Should().Be("system:serviceaccount:demo-acme:guest-1");
+        guest.Should().Contain(c => c.Id == "other-tenant:pods:list" && !c.Expected, "a guest is probed in other demos like anyone");
+        var admin = checks.Where(c => c.Subject.Name == "User se@vendor.example").ToList();
+        admin.Should().ContainSingle(c => c.Id == "promise:guest-token:create").Which.Name.Should().Be("guest-1");
+        checks.Where(c => c.Id == "tenant:workload-token:create").Should().OnlyContain(c => !c.Expected && c.Name == "demo-workload")
+            .And.HaveCount(4, "every subject, the guest included, is refused a token for the workload account");
     }
 
     [Fact]
