@@ -12,15 +12,18 @@ namespace IsolationOperator.Verification;
 public static class IsolationPaths
 {
     public static IReadOnlyList<IsolationPath> Find(string tenant, TenantPlan plan, IReadOnlyDictionary<string, string>? namespaceLabels,
-        IEnumerable<V1ClusterRoleBinding> clusterBindings, IEnumerable<V1RoleBinding> bindings, IEnumerable<V1NetworkPolicy> policies, DemoGrants? grants = null)
+        IEnumerable<V1ClusterRoleBinding> clusterBindings, IEnumerable<V1RoleBinding> bindings, IEnumerable<V1NetworkPolicy> policies, DemoGrants? grants = null,
+        IReadOnlySet<string>? demoTenantOnlyRoles = null)
     {
+        demoTenantOnlyRoles ??= new HashSet<string>();
         grants ??= DemoGrants.None;
         var ns = plan.Namespace;
         var subjects = IsolationChecks.Subjects(plan);
         bool Names(Rbacv1Subject s) => subjects.Any(v => Same(v, s, ns));
         var paths = new List<IsolationPath>();
 
-        foreach (var b in clusterBindings)
+        // A binding to a role that reaches only DemoTenants (cluster-scoped) opens no namespace: a sales engineer's own.
+        foreach (var b in clusterBindings.Where(b => !(b.RoleRef.Kind == "ClusterRole" && demoTenantOnlyRoles.Contains(b.RoleRef.Name))))
             foreach (var s in (b.Subjects ?? []).Where(Names))
                 paths.Add(Path("ClusterRoleBinding", null, b.Metadata, $"binds {s.Kind} {s.Name} to {b.RoleRef.Kind} {b.RoleRef.Name} in every namespace"));
 

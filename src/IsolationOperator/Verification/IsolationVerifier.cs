@@ -48,7 +48,8 @@ public sealed class IsolationVerifier(IKubernetes client, TimeProvider time)
         }
         var failed = checks.Where((c, i) => answers[i] != c.Expected).ToList();
         var snapshot = await SnapshotAsync(listedAfter, ct);
-        var paths = IsolationPaths.Find(tenant, plan, namespaceLabels, snapshot.ClusterBindings, snapshot.Bindings, snapshot.Policies, grants)
+        var paths = IsolationPaths.Find(tenant, plan, namespaceLabels, snapshot.ClusterBindings, snapshot.Bindings, snapshot.Policies, grants,
+                DemoTenantOnlyRoles.Harmless(snapshot.TenantRoles))
             .Concat(TenantRoleDrift.Find(snapshot.TenantRoles, plan.Suspended ? [] : BoundRoles(plan)))
             .ToList();
         var reach = Reachability.Summary(snapshot.Policies.Where(p => p.Metadata.NamespaceProperty == plan.Namespace));
@@ -86,7 +87,7 @@ public sealed class IsolationVerifier(IKubernetes client, TimeProvider time)
             var rbs = await client.RbacAuthorizationV1.ListRoleBindingForAllNamespacesAsync(cancellationToken: ct);
             var nps = await client.NetworkingV1.ListNetworkPolicyForAllNamespacesAsync(cancellationToken: ct);
             var roles = new List<V1ClusterRole>();
-            foreach (var name in TenantRoleDrift.Names)
+            foreach (var name in TenantRoleDrift.Names.Concat(DemoTenantOnlyRoles.Names))
                 if (await ReadClusterRoleAsync(name, ct) is { } role) roles.Add(role);
             return _snapshot = new Snapshot(now, crbs.Items.ToList(), rbs.Items.ToList(), nps.Items.ToList(), roles);
         }
@@ -96,11 +97,14 @@ public sealed class IsolationVerifier(IKubernetes client, TimeProvider time)
         }
     }
 
-    /// <summary>One tenant ClusterRole by name (the operator may get only these three); absent when it does not exist.</summary>
+    /// <summary>
+    /// One ClusterRole by name (the operator may get only the chart's tenant and people roles); absent when it does not
+    /// exist or may not be read (an older chart): then it is judged as unknown, which for the people roles means a path.
+    /// </summary>
     private async Task<V1ClusterRole?> ReadClusterRoleAsync(string name, CancellationToken ct)
     {
         try { return await client.RbacAuthorizationV1.ReadClusterRoleAsync(name, cancellationToken: ct); }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return null; }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Forbidden) { return null; }
     }
 
     /// <summary>The tenant ClusterRoles this demo's bindings reference (see <see cref="RbacBuilder.BuildBindings"/>).</summary>

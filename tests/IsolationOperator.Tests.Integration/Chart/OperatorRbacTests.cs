@@ -184,7 +184,7 @@ public sealed class OperatorRbacTests
         var clusterRoles = rules.Where(g => g.Rule.Resources.Any(r => r.StartsWith("clusterroles", StringComparison.Ordinal))).ToList();
         clusterRoles.Should().OnlyContain(g =>
                 (g.Rule.Verbs.SequenceEqual(new[] { "bind" }) && g.Rule.ResourceNames != null && g.Rule.ResourceNames.SequenceEqual(BindableRoles)) ||
-                (g.Rule.Verbs.SequenceEqual(new[] { "get" }) && g.Rule.ResourceNames != null && g.Rule.ResourceNames.SequenceEqual(BindableRoles.Take(4))),
+                (g.Rule.Verbs.SequenceEqual(new[] { "get" }) && g.Rule.ResourceNames != null && g.Rule.ResourceNames.SequenceEqual(BindableRoles.Take(4).Concat(new[] { "demotenant-editor", "demotenant-viewer" }))),
             "the operator may bind the tenant roles and its own in-namespace role by name, read the tenant roles by name, and nothing else about ClusterRoles");
     }
 

@@ -3,6 +3,7 @@ using IsolationOperator.Api.V1Alpha1;
 using IsolationOperator.Cli;
 using IsolationOperator.Tests.Integration.Infrastructure;
 using k8s;
+using k8s.Models;
 
 namespace IsolationOperator.Tests.Integration.Cli;
 
@@ -155,8 +156,9 @@ public sealed class KubectlDemoTests(ControlPlaneFixture fixture) : IClassFixtur
     [Fact]
     public async Task Sales_engineer_sees_the_operator_last_verdict_and_an_admin_runs_the_verifier()
     {
-        // Not the demo's admin here: the verifier reports the engineer's own demotenant-editor ClusterRoleBinding as a
-        // path when they are a subject of the demo (a binding in every namespace), so that demo would not verify.
+        // Not the demo's admin here: this suite's engineer role has a name of its own (the chart's demotenant-editor
+        // belongs to the Helm tests), which the verifier cannot know grants only DemoTenants, so as a subject of the demo
+        // the engineer's binding would be a path (on an installed chart it is not: OperatorTokenTests).
         // A group of its own: one shared with another demo is a path between the two.
         var (name, _) = await CreateAsync(seIsAdmin: false, "--grant", $"group:{UniqueName.For("prospect")}=edit");
         await Verifications.WaitAsync(Admin, name, "True");
@@ -171,13 +173,28 @@ public sealed class KubectlDemoTests(ControlPlaneFixture fixture) : IClassFixtur
     [Fact]
     public async Task A_demo_that_does_not_verify_exits_1_and_names_the_path()
     {
-        // The engineer as the demo's admin: their cluster-wide demotenant-editor binding names a subject of the demo.
-        var (name, _) = await CreateAsync();
-        await Verifications.WaitAsync(Admin, name, "False");
+        // A path someone opened before the demo existed: its prospect group may view every namespace.
+        var group = UniqueName.For("prospect");
+        var everywhere = UniqueName.For("view-everywhere");
+        await Admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = everywhere },
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "view" },
+            Subjects = [new Rbacv1Subject { Kind = "Group", Name = group, ApiGroup = "rbac.authorization.k8s.io" }],
+        });
+        try
+        {
+            var (name, _) = await CreateAsync(seIsAdmin: false, "--grant", $"group:{group}=edit");
+            await Verifications.WaitAsync(Admin, name, "False");
 
-        var r = await _cli.RunAsync("verify", name);
-        r.ExitCode.Should().Be(ExitCode.CheckFailed, r.ToString());
-        r.Stdout.Should().Contain("IsolationVerified=False").And.Contain($"path   ClusterRoleBinding {_se}-demotenant-editor").And.EndWith("NOT verified\n");
+            var r = await _cli.RunAsync("verify", name);
+            r.ExitCode.Should().Be(ExitCode.CheckFailed, r.ToString());
+            r.Stdout.Should().Contain("IsolationVerified=False").And.Contain($"path   ClusterRoleBinding {everywhere}").And.EndWith("NOT verified\n");
+        }
+        finally
+        {
+            await Admin.RbacAuthorizationV1.DeleteClusterRoleBindingAsync(everywhere);
+        }
     }
 
     [Fact]
