@@ -18,10 +18,19 @@ public static class DescribeCommand
             var (tenant, _) = await s.Api.GetAsync(s.Get(name)!, ct);
             var notShown = new List<string>();
             IReadOnlyList<TenantEvents.Item>? events = null;
+            string? eventsFrom = null;
             try { events = await TenantEvents.ListAsync(s.Api.Client, tenant, 15, ct); }
             catch (Exception e) when (ApiErrors.IsForbidden(e))
             {
-                notShown.Add($"events: not shown, your account may not list events in {IsolationOperator.Engine.EventRecorder.EventNamespace}");
+                // The operator's events live in kube-system; the demo's own namespace is the sales engineer's to read.
+                var demoNs = tenant.Status?.Namespace;
+                try
+                {
+                    if (demoNs is not null) (events, eventsFrom) = (await TenantEvents.ListInNamespaceAsync(s.Api.Client, demoNs, 15, ct), demoNs);
+                }
+                catch (Exception inner) when (ApiErrors.IsForbidden(inner)) { }
+                notShown.Add($"events: the operator's are not shown, your account may not list events in {IsolationOperator.Engine.EventRecorder.EventNamespace}" +
+                             (eventsFrom is null ? "" : $"; those above are namespace {eventsFrom}'s own"));
             }
             IReadOnlyList<AuditRecord>? records = null;
             var ns = s.Get(audit.Namespace)!;
@@ -33,9 +42,11 @@ public static class DescribeCommand
             }
             catch (Exception e) when (ApiErrors.IsForbidden(e))
             {
-                notShown.Add($"audit: not shown, your account may not read ConfigMaps in {ns} (security and platform admins can: kubectl demo audit {tenant.Metadata.Name})");
+                notShown.Add(tenant.Status?.Audit?.Recent is { Count: > 0 } recent
+                    ? $"audit: the timeline above is the newest {recent.Count} of {tenant.Status.Audit.Records} records, from the demo's status; the signed trail is in ConfigMaps in {ns}, which your account may not read (security and platform admins: kubectl demo audit {tenant.Metadata.Name})"
+                    : $"audit: not shown, your account may not read ConfigMaps in {ns} (security and platform admins can: kubectl demo audit {tenant.Metadata.Name})");
             }
-            var data = new DescribeData(tenant, events, records, notShown);
+            var data = new DescribeData(tenant, events, records, notShown, eventsFrom);
             await s.WriteAsync(new { tenant, events, audit = records, notShown }, () => data.Render(s.Now, s.Console.Colour));
             return ExitCode.Ok;
         });

@@ -21,6 +21,18 @@ public static class TenantEvents
             .ToList();
     }
 
+    /// <summary>Events in the demo's own namespace (pods, workloads), which its people may read: what a sales engineer sees
+    /// when the operator's events in kube-system are not theirs to read. Each note names the object it is about.</summary>
+    public static async Task<IReadOnlyList<Item>> ListInNamespaceAsync(IKubernetes client, string ns, int newest, CancellationToken ct)
+    {
+        var list = await client.EventsV1.ListNamespacedEventAsync(ns, cancellationToken: ct);
+        return list.Items
+            .Select(e => new Item(Time(e), e.Type ?? "", e.Reason ?? "", $"{e.Regarding?.Kind} {e.Regarding?.Name}: {e.Note}", e.Series?.Count ?? 1))
+            .OrderBy(e => e.Time)
+            .TakeLast(newest)
+            .ToList();
+    }
+
     private static DateTimeOffset? Time(Eventsv1Event e)
     {
         var t = e.Series?.LastObservedTime ?? e.EventTime ?? e.DeprecatedLastTimestamp ?? e.Metadata.CreationTimestamp;

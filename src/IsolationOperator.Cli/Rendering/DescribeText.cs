@@ -8,7 +8,9 @@ using IsolationOperator.Cli.Model;
 namespace IsolationOperator.Cli.Rendering;
 
 /// <summary>What describe shows of one demo, in sections; a section the caller may not read is one line saying so.</summary>
-public sealed record DescribeData(DemoTenant Tenant, IReadOnlyList<TenantEvents.Item>? Events, IReadOnlyList<AuditRecord>? Audit, IReadOnlyList<string> NotShown)
+/// <param name="EventsFrom">Set when the events are the demo namespace's own rather than the operator's.</param>
+public sealed record DescribeData(DemoTenant Tenant, IReadOnlyList<TenantEvents.Item>? Events, IReadOnlyList<AuditRecord>? Audit, IReadOnlyList<string> NotShown,
+    string? EventsFrom = null)
 {
     public string Render(DateTimeOffset now, bool colour)
     {
@@ -49,7 +51,7 @@ public sealed record DescribeData(DemoTenant Tenant, IReadOnlyList<TenantEvents.
 
         if (Events is not null)
         {
-            sb.Append("\nEvents (recent):\n");
+            sb.Append(EventsFrom is null ? "\nEvents (recent):\n" : $"\nEvents in {EventsFrom} (recent):\n");
             var events = new Table("TIME (UTC)", "TYPE", "REASON", "NOTE");
             foreach (var e in Events)
                 events.Add(e.Time is { } et ? DemoDuration.Rfc3339(et) : "?", new Table.Cell(e.Type, e.Type == "Warning" ? Ansi.Yellow : null), e.Reason,
@@ -65,6 +67,14 @@ public sealed record DescribeData(DemoTenant Tenant, IReadOnlyList<TenantEvents.
                 audit.Add(r.Seq.ToString(CultureInfo.InvariantCulture), DemoDuration.Rfc3339(r.Time), r.Action, r.Requester?.User ?? "(operator)",
                     string.Join(", ", r.Objects.Prepend(r.Reason).Where(x => x.Length > 0)));
             sb.Append(Audit.Count == 0 ? "  none\n" : Indent(audit.Render(colour)));
+        }
+        else if (t.Status?.Audit?.Recent is { Count: > 0 } recent)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\nAudit timeline (newest {recent.Count} of {t.Status.Audit.Records}, from status):\n");
+            var audit = new Table("SEQ", "TIME (UTC)", "ACTION", "BY", "WHAT");
+            foreach (var r in recent)
+                audit.Add(r.Seq.ToString(CultureInfo.InvariantCulture), r.Time is { } rt ? DemoDuration.Rfc3339(rt) : "?", r.Action, r.By ?? "(operator)", string.Join(", ", r.Objects ?? []));
+            sb.Append(Indent(audit.Render(colour)));
         }
 
         if (NotShown.Count > 0) sb.Append('\n');

@@ -58,7 +58,7 @@ public sealed class AuditTrail
                 if (head is not null) _heads[uid] = head;
                 var entries = AuditDiff.Between(head?.State, state, Requester(t, RequesterKind.RequestedBy, requesters), Requester(t, RequesterKind.LastChangedBy, requesters),
                     ExpiredAccess(t)).Concat(extra).ToList();
-                if (entries.Count == 0 && head?.State?.ToJson() == state.ToJson()) return Status(head!, digest);
+                if (entries.Count == 0 && head?.State?.ToJson() == state.ToJson()) return Status(head!, digest, t.Status?.Audit?.Recent);
                 var (version, key) = await _keys.CurrentAsync(ct);
                 var chain = head?.Head ?? ChainHead.Empty;
                 var records = new List<AuditRecord>();
@@ -76,7 +76,7 @@ public sealed class AuditTrail
                     if (records.Count > 0) _moved[uid] = (t.Metadata.Name, stored.Seq, stored.Hash);
                     // The DemoTenant goes now: nothing more to remember of it here (the store keeps the trail).
                     if (deletedAt is not null) _heads.TryRemove(uid, out _);
-                    return Status(stored, digest);
+                    return Status(stored, digest, Recent(t.Status?.Audit?.Recent, records));
                 }
                 catch (AuditConflictException) when (attempt < 3)
                 {
@@ -162,8 +162,15 @@ public sealed class AuditTrail
     };
 
     // No head before the first record: the API server takes an empty string here as null, which the schema refuses.
-    private static AuditStatus Status(StoredHead head, string digest) =>
-        new() { Records = head.Seq, Head = head.Seq == 0 ? null : head.Hash, State = head.State?.Digest() ?? digest };
+    private static AuditStatus Status(StoredHead head, string digest, IList<AuditSummary>? recent) =>
+        new() { Records = head.Seq, Head = head.Seq == 0 ? null : head.Hash, State = head.State?.Digest() ?? digest, Recent = recent is { Count: > 0 } ? recent : null };
+
+    /// <summary>status.audit.recent after <paramref name="added"/>: the newest records, oldest first, at most ten (Objects cut to five).</summary>
+    public static IList<AuditSummary> Recent(IEnumerable<AuditSummary>? before, IEnumerable<AuditRecord> added) =>
+        (before ?? []).Concat(added.Select(r => new AuditSummary
+        {
+            Seq = r.Seq, Time = r.Time, Action = r.Action, Objects = r.Objects.Take(5).ToList(), By = r.Requester?.User,
+        })).GroupBy(r => r.Seq).Select(g => g.Last()).OrderBy(r => r.Seq).TakeLast(AuditStatus.RecentLimit).ToList();
 
     /// <summary>People bound in the demo's namespace now, from the cache: the operator's own binding and ServiceAccounts aside.</summary>
     private IEnumerable<string> AccessOf(DemoTenant t, string? ns)

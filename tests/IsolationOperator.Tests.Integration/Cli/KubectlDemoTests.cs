@@ -136,7 +136,7 @@ public sealed class KubectlDemoTests(ControlPlaneFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task Sales_engineer_describes_a_demo_and_is_told_in_one_line_what_they_may_not_see()
+    public async Task Sales_engineer_describes_a_demo_with_its_timeline_and_is_told_in_one_line_what_they_may_not_see()
     {
         var (name, _) = await CreateAsync("--ttl", "3d");
 
@@ -145,8 +145,12 @@ public sealed class KubectlDemoTests(ControlPlaneFixture fixture) : IClassFixtur
         text.Should().Contain($"Name:       {name}").And.Contain("Phase:      Ready").And.Contain($"Namespace:  demo-{name}");
         text.Should().Contain("Conditions:").And.MatchRegex(@"(?m)^  Ready +True ");
         text.Should().MatchRegex($@"(?m)^  User +{_se} +admin +with the demo");
-        text.Should().Contain("events: not shown, your account may not list events in kube-system");
-        text.Should().Contain($"audit: not shown, your account may not read ConfigMaps in {ChartPermissions.ReleaseNamespace}");
+        // The operator's events and the signed trail are not theirs to read; the namespace's events and the newest
+        // records (status.audit.recent) are.
+        text.Should().Contain($"Events in demo-{name} (recent):");
+        text.Should().Contain($"events: the operator's are not shown, your account may not list events in kube-system; those above are namespace demo-{name}'s own");
+        text.Should().MatchRegex(@"Audit timeline \(newest \d+ of \d+, from status\):").And.MatchRegex(@"(?m)^  1 +\S+ +Provisioned ");
+        text.Should().Contain($"the signed trail is in ConfigMaps in {ChartPermissions.ReleaseNamespace}, which your account may not read");
 
         // Someone who may read both sees the operator's events and the audit timeline instead.
         var full = (await AdminCli.OkAsync("describe", name, "--audit-namespace", ChartPermissions.ReleaseNamespace)).Stdout;

@@ -56,7 +56,7 @@ public class CrdMatchesModelTests
         reached.Should().BeEquivalentTo([
             typeof(DemoTenant), typeof(DemoTenantSpec), typeof(AccessEntry), typeof(NetworkSpec), typeof(SecretSpec),
             typeof(SecretKeySpec), typeof(IsolationSpec), typeof(NodeIsolationSpec), typeof(DemoTenantStatus), typeof(GuestStatus), typeof(ManagedResource),
-            typeof(SecretStatus), typeof(Requester), typeof(SuspensionStatus), typeof(SuspendedWorkload), typeof(VerificationStatus), typeof(IsolationPath), typeof(AuditStatus)]);
+            typeof(SecretStatus), typeof(Requester), typeof(SuspensionStatus), typeof(SuspendedWorkload), typeof(VerificationStatus), typeof(IsolationPath), typeof(AuditStatus), typeof(AuditSummary)]);
     }
 
     [Fact]

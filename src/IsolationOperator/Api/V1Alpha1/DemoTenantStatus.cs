@@ -57,6 +57,21 @@ public sealed class AuditStatus
     [JsonPropertyName("head")] public string? Head { get; set; }
     /// <summary>A digest of what the trail last recorded; the operator reads the trail again only when it differs.</summary>
     [JsonPropertyName("state")] public string? State { get; set; }
+    /// <summary>The newest records in short (at most <see cref="RecentLimit"/>): the timeline for whoever may read the DemoTenant.</summary>
+    [JsonPropertyName("recent")] public IList<AuditSummary>? Recent { get; set; }
+
+    public const int RecentLimit = 10;
+}
+
+/// <summary>One audit record in short: no reason text, no signature; `isolation-operator audit show` has the rest.</summary>
+public sealed record AuditSummary
+{
+    [JsonPropertyName("seq")] public long Seq { get; init; }
+    [JsonPropertyName("time")] [JsonConverter(typeof(LenientDateTimeConverter))] public DateTimeOffset? Time { get; init; }
+    [JsonPropertyName("action")] public string Action { get; init; } = "";
+    [JsonPropertyName("objects")] public IList<string>? Objects { get; init; }
+    /// <summary>The person the admission webhook recorded, when it did.</summary>
+    [JsonPropertyName("by")] public string? By { get; init; }
 }
 
 /// <summary>What the verifier asked the API server, as the prospect and the workload, and the paths it found.</summary>
