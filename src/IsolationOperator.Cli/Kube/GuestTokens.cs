@@ -40,6 +40,7 @@ public static class GuestTokens
             throw new CliException($"guest {guest}'s ServiceAccount {ns}/{g.ServiceAccount} is gone (access revoked or expired a moment ago?)", ExitCode.ForbiddenOrNotFound);
         }
         var expires = response.Status?.ExpirationTimestamp is { } ts ? new DateTimeOffset(DateTime.SpecifyKind(ts, DateTimeKind.Utc)) : now + lifetime.Lifetime;
+        if (lifetime.EndsAt is { } accessEnds && accessEnds < expires) expires = accessEnds;
         return new Issued(response.Status?.Token ?? throw new CliException("the API server returned no token"), expires, ns, g, lifetime.LimitedBy);
     }
 }

@@ -73,6 +73,24 @@ public sealed class GuestKubeconfigTests(ControlPlaneFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task A_guest_kubeconfig_stops_working_at_the_entrys_expiresAt_not_at_the_tokens_own_expiry()
+    {
+        var name = await CreateAsync();
+        var ends = DateTimeOffset.UtcNow.AddSeconds(40);
+        await _cli.OkAsync("grant", name, "guest:carol=view", "--expires", ends.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        await Eventually.HoldsAsync("carol in status.guests", async () => (await Tenants.GetAsync(Admin, name))?.Status?.Guests?.Any(g => g.Name == "carol") == true);
+        var file = Path.Combine(_dir, "carol.kubeconfig");
+
+        var issued = await _cli.OkAsync("kubeconfig", name, "--guest", "carol", "-o", file);
+
+        Expiry(issued.Stdout).Should().BeCloseTo(ends, TimeSpan.FromSeconds(1), "the kubeconfig says when it stops, not the token's 10 minutes");
+        issued.Stdout.Should().Contain("removed then");
+        (await Kubectl.RunAsync(file, "get", "pods")).ExitCode.Should().Be(0);
+        await Eventually.HoldsAsync("carol's kubeconfig refused", async () => (await Kubectl.RunAsync(file, "get", "pods")).ExitCode != 0, TimeSpan.FromSeconds(60));
+        (DateTimeOffset.UtcNow - ends).Should().BeLessThan(TimeSpan.FromSeconds(5), "the operator removes the guest at expiresAt");
+    }
+
+    [Fact]
     public async Task A_token_lifetime_longer_than_the_guest_access_is_cut_to_it()
     {
         var name = await CreateAsync();

@@ -179,26 +179,13 @@ public sealed class KubectlDemoTests(ControlPlaneFixture fixture) : IClassFixtur
     {
         // A path someone opened before the demo existed: its prospect group may view every namespace.
         var group = UniqueName.For("prospect");
-        var everywhere = UniqueName.For("view-everywhere");
-        await Admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
-        {
-            Metadata = new V1ObjectMeta { Name = everywhere },
-            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "view" },
-            Subjects = [new Rbacv1Subject { Kind = "Group", Name = group, ApiGroup = "rbac.authorization.k8s.io" }],
-        });
-        try
-        {
-            var (name, _) = await CreateAsync(seIsAdmin: false, "--grant", $"group:{group}=edit");
-            await Verifications.WaitAsync(Admin, name, "False");
+        await using var everywhere = await ClusterWideBinding.CreateAsync(Admin, "view", "Group", group);
+        var (name, _) = await CreateAsync(seIsAdmin: false, "--grant", $"group:{group}=edit");
+        await Verifications.WaitAsync(Admin, name, "False");
 
-            var r = await _cli.RunAsync("verify", name);
-            r.ExitCode.Should().Be(ExitCode.CheckFailed, r.ToString());
-            r.Stdout.Should().Contain("IsolationVerified=False").And.Contain($"path   ClusterRoleBinding {everywhere}").And.EndWith("NOT verified\n");
-        }
-        finally
-        {
-            await Admin.RbacAuthorizationV1.DeleteClusterRoleBindingAsync(everywhere);
-        }
+        var r = await _cli.RunAsync("verify", name);
+        r.ExitCode.Should().Be(ExitCode.CheckFailed, r.ToString());
+        r.Stdout.Should().Contain("IsolationVerified=False").And.Contain($"path   ClusterRoleBinding {everywhere.Name}").And.EndWith("NOT verified\n");
     }
 
     [Fact]

@@ -103,31 +103,18 @@ public sealed class OperatorTokenTests(TokenOperator fixture) : IClassFixture<To
     public async Task A_sales_engineer_bound_to_demotenant_editor_is_the_demos_admin_and_no_path_into_it()
     {
         var se = UniqueName.For("se");
-        var binding = UniqueName.For("se-editor");
-        await Admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
-        {
-            Metadata = new V1ObjectMeta { Name = binding },
-            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "demotenant-editor" },
-            Subjects = [new Rbacv1Subject { Kind = "User", Name = se, ApiGroup = "rbac.authorization.k8s.io" }],
-        });
-        try
-        {
-            var tenant = fixture.Own(Tenants.New(UniqueName.For("se"), s => s.Access =
-            [
-                new AccessEntry { Kind = "User", Name = se, Role = "admin" },
-                new AccessEntry { Kind = "Guest", Name = "jane", Role = "view" },
-            ]));
-            await Tenants.CreateAsync(Admin, tenant);
-            await Tenants.WaitForPhaseAsync(Admin, tenant.Metadata.Name, Phases.Ready, TimeSpan.FromSeconds(60));
+        await using var engineer = await ClusterWideBinding.CreateAsync(Admin, "demotenant-editor", "User", se);
+        var tenant = fixture.Own(Tenants.New(UniqueName.For("se"), s => s.Access =
+        [
+            new AccessEntry { Kind = "User", Name = se, Role = "admin" },
+            new AccessEntry { Kind = "Guest", Name = "jane", Role = "view" },
+        ]));
+        await Tenants.CreateAsync(Admin, tenant);
+        await Tenants.WaitForPhaseAsync(Admin, tenant.Metadata.Name, Phases.Ready, TimeSpan.FromSeconds(60));
 
-            var verified = await Verifications.WaitAsync(Admin, tenant.Metadata.Name, "True");
-            verified.Status!.Verification!.Paths.Should().BeNullOrEmpty("a binding that grants only DemoTenants opens no namespace");
-            await Tenants.DeleteAsync(Admin, tenant.Metadata.Name);
-        }
-        finally
-        {
-            await Admin.RbacAuthorizationV1.DeleteClusterRoleBindingAsync(binding);
-        }
+        var verified = await Verifications.WaitAsync(Admin, tenant.Metadata.Name, "True");
+        verified.Status!.Verification!.Paths.Should().BeNullOrEmpty("a binding that grants only DemoTenants opens no namespace");
+        await Tenants.DeleteAsync(Admin, tenant.Metadata.Name);
     }
 
     [Fact]

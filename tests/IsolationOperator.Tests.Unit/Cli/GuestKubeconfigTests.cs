@@ -33,12 +33,21 @@ public sealed class GuestKubeconfigTests
     }
 
     [Fact]
-    public void No_token_when_the_guest_access_has_ended_or_ends_within_ten_minutes()
+    public void No_token_when_the_guest_access_has_ended_or_when_asked_for_less_than_ten_minutes()
     {
         var ended = () => GuestTokenLifetime.Compute(TimeSpan.FromHours(8), Now.AddMinutes(-1), null, Now, "jane");
         ended.Should().Throw<CliException>().WithMessage("*has ended*");
-        var tooShort = () => GuestTokenLifetime.Compute(TimeSpan.FromHours(8), Now.AddMinutes(5), null, Now, "jane");
+        var tooShort = () => GuestTokenLifetime.Compute(TimeSpan.FromMinutes(5), Now.AddHours(5), null, Now, "jane");
         tooShort.Should().Throw<CliException>().WithMessage("*10 minutes*");
+    }
+
+    [Fact]
+    public void A_guest_with_less_than_ten_minutes_left_gets_the_shortest_token_that_ends_with_its_access()
+    {
+        var r = GuestTokenLifetime.Compute(TimeSpan.FromHours(8), Now.AddMinutes(4), null, Now, "jane");
+        r.Lifetime.Should().Be(TimeSpan.FromMinutes(10), "the API server grants no less");
+        r.EndsAt.Should().Be(Now.AddMinutes(4), "the guest's ServiceAccount is removed then");
+        r.LimitedBy.Should().Contain("access ends").And.Contain("removed then");
     }
 
     [Fact]
