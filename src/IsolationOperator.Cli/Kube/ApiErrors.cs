@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using k8s.Autorest;
 
 namespace IsolationOperator.Cli.Kube;
@@ -27,16 +26,8 @@ public static class ApiErrors
     }
 
     /// <summary>The Status message the API server sent (it names the reason), else the HTTP reason.</summary>
-    public static string ServerMessage(HttpOperationException e)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(e.Response.Content ?? "");
-            if (doc.RootElement.TryGetProperty("message", out var m) && m.GetString() is { Length: > 0 } s) return s;
-        }
-        catch (JsonException) { }
-        return e.Response.ReasonPhrase ?? e.Message;
-    }
+    public static string ServerMessage(HttpOperationException e) =>
+        IsolationOperator.Engine.ApiErrors.StatusMessage(e) ?? e.Response.ReasonPhrase ?? e.Message;
 
     public static bool IsForbidden(Exception e) => e is HttpOperationException { Response.StatusCode: HttpStatusCode.Forbidden };
     public static bool IsNotFound(Exception e) => e is HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound };

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using IsolationOperator.Api.V1Alpha1;
+using IsolationOperator.Engine;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -36,14 +37,14 @@ public sealed class DemoTenantApi(IKubernetes client)
     {
         var created = await client.CustomObjects.CreateClusterCustomObjectAsync(tenant, DemoTenant.Group, DemoTenant.Version, DemoTenant.Plural,
             dryRun: serverDryRun ? "All" : null, fieldManager: FieldManager, cancellationToken: ct);
-        return KubernetesJson.Deserialize<DemoTenant>(KubernetesJson.Serialize(created));
+        return OwnedKinds.Convert(created);
     }
 
     public async Task<DemoTenant> PatchAsync(string name, JsonObject mergePatch, CancellationToken ct)
     {
         var patched = await client.CustomObjects.PatchClusterCustomObjectAsync(new V1Patch(mergePatch.ToJsonString(), V1Patch.PatchType.MergePatch),
             DemoTenant.Group, DemoTenant.Version, DemoTenant.Plural, name, fieldManager: FieldManager, cancellationToken: ct);
-        return KubernetesJson.Deserialize<DemoTenant>(KubernetesJson.Serialize(patched));
+        return OwnedKinds.Convert(patched);
     }
 
     /// <summary>Reads, builds the patch from what was read, and patches; again when someone else changed it in between (409).</summary>

@@ -54,16 +54,19 @@ public static partial class Guests
             string? slot = kept.TryGetValue(a.Name, out var k) ? k : free.TryDequeue(out var f) ? f : null;
             // No free slot yet (all sixteen changed hands at once): the guest gets one on the next pass.
             if (slot is null) continue;
-            var ends = (a.ExpiresAt, demoExpiresAt) switch
-            {
-                ({ } x, { } y) => x < y ? x : y,
-                ({ } x, null) => x,
-                (null, var y) => y,
-            };
-            plans.Add(new GuestPlan(a, slot, ends));
+            plans.Add(new GuestPlan(a, slot, new[] { a.ExpiresAt, demoExpiresAt }.Min()));
         }
         return plans;
     }
+
+    /// <summary>
+    /// The guests status.guests recorded that the spec still lists, in force at <paramref name="now"/>, each with its
+    /// entry: what a rejected spec keeps (it adds no guest, and one it no longer lists, or whose entry ended, goes).
+    /// </summary>
+    public static IEnumerable<(GuestStatus Recorded, AccessEntry Entry)> StillListed(DemoTenant tenant, DateTimeOffset now) =>
+        (tenant.Status?.Guests ?? []).Select(g => (g, Entry: (tenant.Spec.Access ?? []).FirstOrDefault(a => a.Kind == Kind && a.Name == g.Name)))
+            .Where(x => x.Entry is not null && RbacBuilder.Roles.ContainsKey(x.Entry.Role) && (x.Entry.ExpiresAt is null || x.Entry.ExpiresAt > now) && IsSlot(x.g.ServiceAccount))
+            .Select(x => (x.g, x.Entry!));
 }
 
 /// <summary>A guest in force: its entry, its ServiceAccount's name, and when its access ends.</summary>

@@ -114,16 +114,20 @@ public static class RbacBuilder
         AutomountServiceAccountToken = false,
     };
 
-    /// <summary>One ServiceAccount per guest in force, labelled with the guest it serves; none while suspended.</summary>
-    public static IReadOnlyList<V1ServiceAccount> BuildGuestAccounts(TenantPlan plan) => plan.Suspended ? [] : plan.Guests.Select(g =>
+    /// <summary>One ServiceAccount per guest in force (the plan has none while suspended), labelled with the guest it serves.</summary>
+    public static IReadOnlyList<V1ServiceAccount> BuildGuestAccounts(TenantPlan plan) => plan.Guests.Select(g =>
     {
         var meta = TenantLabels.Meta(plan.Tenant, g.ServiceAccount, plan.Namespace);
         meta.Labels[Guests.GuestLabel] = g.Name;
         return new V1ServiceAccount { ApiVersion = "v1", Kind = "ServiceAccount", Metadata = meta, AutomountServiceAccountToken = false };
     }).ToList();
 
-    /// <summary>A guest's binding: named by slot and role, since roleRef cannot change in place.</summary>
-    public static string GuestBindingName(GuestPlan g) => $"{g.ServiceAccount}-{g.Role}";
+    /// <summary>A guest's binding: named by its account's slot and its role, since roleRef cannot change in place.</summary>
+    public static string GuestBindingName(string serviceAccount, string role) => $"{serviceAccount}-{role}";
+
+    /// <summary>Whether <paramref name="bindingName"/> is a binding of the guest account <paramref name="serviceAccount"/> (any role).</summary>
+    public static bool IsGuestBindingOf(string bindingName, string serviceAccount) =>
+        Roles.Keys.Any(role => bindingName == GuestBindingName(serviceAccount, role));
 
     /// <summary>One binding per access entry in force, plus the workload ServiceAccount's; none while suspended.</summary>
     public static IReadOnlyList<V1RoleBinding> BuildBindings(TenantPlan plan)
@@ -141,7 +145,7 @@ public static class RbacBuilder
             Name = WorkloadServiceAccount,
             NamespaceProperty = plan.Namespace,
         }));
-        bindings.AddRange(plan.Guests.Select(g => Binding(plan, GuestBindingName(g), Roles[g.Role].RoleName, new Rbacv1Subject
+        bindings.AddRange(plan.Guests.Select(g => Binding(plan, GuestBindingName(g.ServiceAccount, g.Role), Roles[g.Role].RoleName, new Rbacv1Subject
         {
             Kind = "ServiceAccount",
             Name = g.ServiceAccount,
@@ -151,9 +155,8 @@ public static class RbacBuilder
         var issuers = plan.Access.Where(a => a.Role == "admin").ToList();
         if (plan.Guests.Count > 0 && issuers.Count > 0)
         {
-            var issuerBinding = Binding(plan, Guests.TokenIssuerBinding, Guests.TokenIssuerRole, null!);
-            issuerBinding.Subjects = issuers.Select(a => new Rbacv1Subject { Kind = a.Kind, Name = a.Name, ApiGroup = "rbac.authorization.k8s.io" }).ToList();
-            bindings.Add(issuerBinding);
+            bindings.Add(Binding(plan, Guests.TokenIssuerBinding, Guests.TokenIssuerRole,
+                [.. issuers.Select(a => new Rbacv1Subject { Kind = a.Kind, Name = a.Name, ApiGroup = "rbac.authorization.k8s.io" })]));
         }
         return bindings;
     }
@@ -171,13 +174,13 @@ public static class RbacBuilder
         return $"{prefix}{(readable.Length > 0 ? readable + "-" : "")}{hash}";
     }
 
-    private static V1RoleBinding Binding(TenantPlan plan, string name, string role, Rbacv1Subject subject) => new()
+    private static V1RoleBinding Binding(TenantPlan plan, string name, string role, params Rbacv1Subject[] subjects) => new()
     {
         ApiVersion = "rbac.authorization.k8s.io/v1",
         Kind = "RoleBinding",
         Metadata = TenantLabels.Meta(plan.Tenant, name, plan.Namespace),
         RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = role },
-        Subjects = [subject],
+        Subjects = [.. subjects],
     };
 
     private static V1PolicyRule Rule(string group, string[] verbs, params string[] resources) => new()

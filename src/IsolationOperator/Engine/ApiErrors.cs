@@ -26,8 +26,11 @@ public static class ApiErrors
     public static bool IsRefused(Exception e) =>
         e is HttpOperationException h && h.Response?.StatusCode is HttpStatusCode.UnprocessableEntity or HttpStatusCode.Forbidden;
 
-    public static string Message(Exception e) =>
-        e is HttpOperationException h && StatusOf(h)?.Message is { Length: > 0 } m ? m : e.Message;
+    public static string Message(Exception e) => StatusMessage(e) ?? e.Message;
+
+    /// <summary>The message of the Status object the API server sent, when it sent one.</summary>
+    public static string? StatusMessage(Exception e) =>
+        e is HttpOperationException h && StatusOf(h)?.Message is { Length: > 0 } m ? m : null;
 
     private static V1Status? StatusOf(HttpOperationException h)
     {

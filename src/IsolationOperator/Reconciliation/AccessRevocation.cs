@@ -21,7 +21,7 @@ public sealed class AccessRevocation(ClusterCache cache, ResourceApplier applier
         if (stale.Any(CouldTakeWorkloadTokens)) await DeleteWorkloadAccountAsync(tenant, ns, ct);
         // A guest without a binding loses its account too: every token issued for it stops authenticating at once.
         foreach (var sa in TenantObjects.In(cache.ServiceAccounts, tenant, ns)
-                     .Where(a => a.Metadata.Labels?.ContainsKey(Guests.GuestLabel) == true && !allowed.Any(n => n.StartsWith(a.Metadata.Name + "-", StringComparison.Ordinal))).ToList())
+                     .Where(a => a.Metadata.Labels?.ContainsKey(Guests.GuestLabel) == true && !allowed.Any(n => RbacBuilder.IsGuestBindingOf(n, a.Metadata.Name))).ToList())
             await applier.DeleteAsync(OwnedKinds.ServiceAccounts, cache.ServiceAccounts, sa, ct);
         return stale;
     }
@@ -56,10 +56,7 @@ public sealed class AccessRevocation(ClusterCache cache, ResourceApplier applier
             .Select(a => RbacBuilder.BindingName(new AccessGrant(a.Kind, a.Name, a.Role, a.ExpiresAt)))
             .ToHashSet();
         // Guests the spec still lists, in force, on the accounts status recorded for them.
-        foreach (var g in tenant.Status?.Guests ?? [])
-            if ((tenant.Spec.Access ?? []).FirstOrDefault(a => a.Kind == Guests.Kind && a.Name == g.Name) is { } entry
-                && RbacBuilder.Roles.ContainsKey(entry.Role) && (entry.ExpiresAt is null || entry.ExpiresAt > now) && Guests.IsSlot(g.ServiceAccount))
-                names.Add(RbacBuilder.GuestBindingName(new GuestPlan(new AccessGrant(entry.Kind, entry.Name, entry.Role, entry.ExpiresAt), g.ServiceAccount, null)));
+        foreach (var (recorded, entry) in Guests.StillListed(tenant, now)) names.Add(RbacBuilder.GuestBindingName(recorded.ServiceAccount, entry.Role));
         var workloadRole = tenant.Spec.WorkloadRole ?? RbacBuilder.DefaultWorkloadRole;
         if (RbacBuilder.WorkloadRoles.Contains(workloadRole)) names.Add(RbacBuilder.WorkloadBindingName(workloadRole));
         return names;

@@ -76,7 +76,7 @@ public sealed class ChangeEvents(EventRecorder events, ILogger log)
         // A guest's binding is named by its account's slot, which status.guests maps back to the entry.
         foreach (var g in tenant.Status?.Guests ?? [])
             if ((tenant.Spec.Access ?? []).FirstOrDefault(a => a.Kind == Guests.Kind && a.Name == g.Name) is { } entry)
-                entries.TryAdd($"{g.ServiceAccount}-{g.Role}", entry);
+                entries.TryAdd(RbacBuilder.GuestBindingName(g.ServiceAccount, g.Role), entry);
         foreach (var b in revoked)
         {
             var subject = b.Subjects?.FirstOrDefault();

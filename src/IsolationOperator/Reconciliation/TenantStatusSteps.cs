@@ -195,10 +195,9 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
             TokenMaxSeconds = (long)plan.GuestTokenMaxLifetime.TotalSeconds,
         }).ToList();
 
-    /// <summary>A rejected spec adds no guest; one it no longer lists, or whose entry ended, is dropped.</summary>
+    /// <summary>A rejected spec adds no guest; one it no longer lists, or whose entry ended, is dropped (<see cref="Guests.StillListed"/>).</summary>
     private static List<GuestStatus>? GuestsStillListed(DemoTenant t, DateTimeOffset now) =>
-        t.Status?.Guests?.Where(g => (t.Spec.Access ?? []).Any(a => a.Kind == Guests.Kind && a.Name == g.Name && (a.ExpiresAt is null || a.ExpiresAt > now)))
-            .ToList() is { Count: > 0 } kept ? kept : null;
+        Guests.StillListed(t, now).Select(g => g.Recorded).ToList() is { Count: > 0 } kept ? kept : null;
 
     private static List<V1Condition> ExpiredConditions(ReconcilePass pass, DateTimeOffset at)
     {

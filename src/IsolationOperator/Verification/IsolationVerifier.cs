@@ -107,8 +107,6 @@ public sealed class IsolationVerifier(IKubernetes client, TimeProvider time)
         catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Forbidden) { return null; }
     }
 
-    /// <summary>The tenant ClusterRoles this demo's bindings reference (see <see cref="RbacBuilder.BuildBindings"/>).</summary>
-    private static IEnumerable<string> BoundRoles(TenantPlan plan) =>
-        RbacBuilder.BuildBindings(plan).Select(b => b.RoleRef.Name == Guests.TokenIssuerRole ? Guests.TokenIssuerRole
-            : RbacBuilder.Roles.FirstOrDefault(r => r.Value.RoleName == b.RoleRef.Name).Key).OfType<string>().Distinct();
+    /// <summary>The ClusterRoles this demo's bindings reference (see <see cref="RbacBuilder.BuildBindings"/>).</summary>
+    private static IEnumerable<string> BoundRoles(TenantPlan plan) => RbacBuilder.BuildBindings(plan).Select(b => b.RoleRef.Name).Distinct();
 }

@@ -16,11 +16,12 @@ public static class TenantRoleDrift
     public static IReadOnlyList<string> Names { get; } = RbacBuilder.BuildClusterRoles().Select(r => r.Metadata.Name).Order(StringComparer.Ordinal).ToList();
 
     /// <param name="live">The tenant ClusterRoles read from the API server (absent ones left out).</param>
-    /// <param name="bound">The tenant roles this demo binds (e.g. "edit", or tenant-guest-token-issuer), so a demo is told only of roles that concern it.</param>
+    /// <param name="bound">The tenant roles this demo binds, as access roles ("edit") or ClusterRole names (tenant-edit,
+    /// tenant-guest-token-issuer), so a demo is told only of roles that concern it.</param>
     public static IReadOnlyList<IsolationPath> Find(IEnumerable<V1ClusterRole> live, IEnumerable<string> bound)
     {
-        var wanted = bound.Select(r => RbacBuilder.Roles.TryGetValue(r, out var x) ? x.RoleName : r == Guests.TokenIssuerRole ? r : null).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var expected = RbacBuilder.BuildClusterRoles().ToDictionary(r => r.Metadata.Name, r => (IReadOnlyList<V1PolicyRule>)r.Rules.ToList(), StringComparer.Ordinal);
+        var wanted = bound.Select(r => RbacBuilder.Roles.TryGetValue(r, out var x) ? x.RoleName : r).Where(expected.ContainsKey).ToHashSet(StringComparer.Ordinal);
         var paths = new List<IsolationPath>();
         foreach (var role in live.Where(r => wanted.Contains(r.Metadata.Name)).OrderBy(r => r.Metadata.Name, StringComparer.Ordinal))
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using IsolationOperator.Cli.Model;
 using IsolationOperator.LocalCluster;
 using k8s;
 using k8s.Autorest;
@@ -27,31 +28,16 @@ public static class GuestCredentials
         });
     }
 
-    /// <summary>A kubeconfig holding only the server, its CA and the token, for plain <c>kubectl</c>.</summary>
+    /// <summary>A kubeconfig holding only the server, its CA and the token, for plain <c>kubectl</c>: the one the CLI hands a guest.</summary>
     public static string WriteKubeconfig(ControlPlane plane, string ns, string token)
     {
         var admin = plane.AdminConfig();
         var ca = admin.SslCaCerts is { Count: > 0 } certs
-            ? $"certificate-authority-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Concat(certs.Select(c => c.ExportCertificatePem() + "\n"))))}"
-            : "insecure-skip-tls-verify: true";
+            ? Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Concat(certs.Select(c => c.ExportCertificatePem() + "\n"))))
+            : null;
+        var cluster = new GuestKubeconfig.ClusterInfo(plane.ServerUrl, ca, InsecureSkipTlsVerify: ca is null);
         var path = Path.Combine(Path.GetTempPath(), $"guest-{Guid.NewGuid():N}.kubeconfig");
-        File.WriteAllText(path, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: demo
-              cluster:
-                server: {plane.ServerUrl}
-                {ca}
-            users:
-            - name: guest
-              user:
-                token: {token}
-            contexts:
-            - name: demo
-              context: {"{"}cluster: demo, user: guest, namespace: {ns}{"}"}
-            current-context: demo
-            """);
+        File.WriteAllText(path, GuestKubeconfig.Build(cluster, "test", "guest", ns, token));
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return path;
     }
