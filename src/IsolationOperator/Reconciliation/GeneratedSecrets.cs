@@ -30,12 +30,14 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
 
     private sealed record Item(SecretPlan Plan, V1Secret? Live, SecretStatus? Recorded, SecretState State, bool RotationDue);
 
-    public async Task<SecretsResult> EnsureAsync(DemoTenant tenant, TenantPlan plan, DateTimeOffset now, CancellationToken ct)
+    /// <param name="namespaceIsNew">This pass created the namespace: nothing can be in it yet, so no read is needed to
+    /// know that (a Secret someone makes in between is found by the create's AlreadyExists and judged as before).</param>
+    public async Task<SecretsResult> EnsureAsync(DemoTenant tenant, TenantPlan plan, DateTimeOffset now, CancellationToken ct, bool namespaceIsNew = false)
     {
         var items = new List<Item>();
         foreach (var s in plan.Secrets)
         {
-            var live = await LookAsync(plan.Namespace, s.Name, ct);
+            var live = namespaceIsNew ? null : await LookAsync(plan.Namespace, s.Name, ct);
             var recorded = tenant.Status?.Secrets?.FirstOrDefault(r => r.Name == s.Name);
             var state = SecretOwnership.Of(live, recorded);
             // The cache keeps no managedFields: an unmarked Secret status already lists may be an earlier version's.
@@ -113,8 +115,9 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
         }
         var rotations = plan.Secrets.Select(s => SecretBuilder.NextRotation(s, cache.Get(plan.Namespace, s.Name))).ToList();
         // Secrets the tenant no longer asks for: looked at so that pruning (which reads the store) finds its own.
-        foreach (var gone in (tenant.Status?.Secrets ?? []).Where(r => plan.Secrets.All(s => s.Name != r.Name)))
-            await LookAsync(plan.Namespace, gone.Name, ct);
+        if (!namespaceIsNew)
+            foreach (var gone in (tenant.Status?.Secrets ?? []).Where(r => plan.Secrets.All(s => s.Name != r.Name)))
+                await LookAsync(plan.Namespace, gone.Name, ct);
         return new SecretsResult(tenant, outcomes, rotated, notOwned, result, rotations);
     }
 

@@ -25,9 +25,10 @@ public sealed class TenantProvisioner(ClusterCache cache, ResourceApplier applie
 
         // Spec unchanged since the last good pass: any difference is someone else's, and fights are bounded.
         var driftOnly = tenant.Status?.ObservedGeneration == tenant.Metadata.Generation && tenant.Status?.Phase is not (null or Phases.Pending or Phases.Failed);
-        var outcomes = new List<ApplyOutcome> { await namespaces.EnsureAsync(ns, tenant, ct) };
+        var nsOutcome = await namespaces.EnsureAsync(ns, tenant, ct);
+        var outcomes = new List<ApplyOutcome> { nsOutcome };
         foreach (var o in fences.Skip(1)) outcomes.Add(await ApplyAsync(o, driftOnly, ct));
-        var secretResult = await secrets.EnsureAsync(tenant, plan, now, ct);
+        var secretResult = await secrets.EnsureAsync(tenant, plan, now, ct, namespaceIsNew: nsOutcome.Action == ApplyAction.Created);
         outcomes.AddRange(secretResult.Outcomes);
         // Before anyone is bound: a namespace where a privileged pod is admitted gets no access when the platform requires it.
         var security = await podSecurity.CheckAsync(plan, Conditions.Find(tenant.Status, ConditionTypes.PodSecurityEnforced), ct);

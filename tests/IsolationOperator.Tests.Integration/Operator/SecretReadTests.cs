@@ -43,4 +43,21 @@ public sealed class SecretReadTests(ControlPlaneFixture fixture) : IClassFixture
         secretRequests.Should().OnlyContain(e => e.Namespace == ns || (e.Namespace == ChartPermissions.ReleaseNamespace && (e.Name == null || e.Name == ChartPermissions.AuditKeySecret)),
             "and only in the demo's namespace, besides the audit key in its own");
     }
+
+    [LocalPlaneFact]
+    public async Task A_new_demo_creates_its_secrets_without_reading_them_first()
+    {
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await using var op = await OperatorUnderTest.StartAsync(fixture.Plane, UniqueName.For("secret-first"));
+        var tenant = op.Own(Tenants.FromSample("acme.yaml", UniqueName.For("first")));
+        await Tenants.CreateAsync(Admin, tenant);
+        await Tenants.WaitForPhaseAsync(Admin, tenant.Metadata.Name, Phases.Ready);
+        var ns = tenant.Spec.Namespace!;
+        (await Admin.CoreV1.ReadNamespacedSecretAsync("demo-db", ns)).Data.Keys.Should().BeEquivalentTo("username", "password");
+
+        // The namespace was created by this pass, so the Secret cannot be there yet: a read would only cost a request.
+        var secretRequests = AuditLog.Read(fixture.Plane.AuditLogPath!, op.User, since).Where(e => e.Resource == "secrets" && e.Namespace == ns).OrderBy(e => e.Received).ToList();
+        secretRequests.Should().NotBeEmpty();
+        secretRequests[0].Should().Match<AuditedRequest>(e => e.Verb == "create" && e.Code == 201, "the first look at a new namespace's Secret is its create");
+    }
 }
