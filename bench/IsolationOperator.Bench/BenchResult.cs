@@ -44,6 +44,8 @@ public sealed record ResyncCost(double Reconciles, double Seconds, double CpuMs,
     double NetCpuMsPerReconcile, int? Requests, IReadOnlyDictionary<string, int>? RequestsByVerb);
 
 /// <summary>A fresh operator process on a full cluster: time to reconcile everything, its requests, its memory.</summary>
-public sealed record RestartCost(double SecondsToSettled, double CpuMs, int? Writes, int? Lists, int? Gets, double RssMiB);
+public sealed record RestartCost(double SecondsToSettled, double CpuMs, int? Writes, int? Lists, int? Gets, double RssMiB, double AfterWorkMiB);
 
-public sealed record MemorySample(int Tenants, double RssMiB);
+/// <param name="RssMiB">Settled: after the operator has been idle for 30 s (it gives a burst's memory back when idle).</param>
+/// <param name="AfterWorkMiB">5 s after the last tenant became Ready: the high-water mark of the work.</param>
+public sealed record MemorySample(int Tenants, double RssMiB, double AfterWorkMiB);

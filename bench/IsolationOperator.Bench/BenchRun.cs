@@ -12,6 +12,8 @@ public sealed class BenchRun(BenchOptions o, BenchTarget target, IKubernetes adm
     private readonly BenchTenants _tenants = new(Guid.NewGuid().ToString("N")[..6]);
     private readonly string _work = Directory.CreateTempSubdirectory("isolation-bench-").FullName;
     private readonly TimeSpan _settle = o.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5);
+    // Long enough for the operator to find itself idle and give the burst's memory back (IdleHeapCompactor: two 10 s periods).
+    private readonly TimeSpan _idleSettle = o.Smoke ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(30);
     private readonly TimeSpan _phaseTimeout = TimeSpan.FromMinutes(o.Smoke ? 1 : 20);
 
     public static void Log(string message) => Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} bench: {message}");
@@ -43,7 +45,7 @@ public sealed class BenchRun(BenchOptions o, BenchTarget target, IKubernetes adm
         {
             // 1 + 6: create → Ready in segments; the operator's memory after each segment has settled.
             await op.WaitQuietAsync(TimeSpan.FromSeconds(2), _phaseTimeout);
-            memory.Add(new(0, await SettledRssAsync(op)));
+            memory.Add(await MemoryAsync(op, 0));
             var created = 0;
             var (provisionFrom, reconciles0) = (DateTimeOffset.UtcNow, (await op.MetricsAsync())!.Value.Reconciles);
             foreach (var cp in checkpoints)
@@ -54,8 +56,8 @@ public sealed class BenchRun(BenchOptions o, BenchTarget target, IKubernetes adm
                 tenantsReady.Clock.Stop();
                 created = cp;
                 await op.WaitQuietAsync(TimeSpan.FromSeconds(2), _phaseTimeout);
-                memory.Add(new(cp, await SettledRssAsync(op)));
-                Log($"operator: {cp} Ready after {tenantsReady.Series[^1].Seconds:0.0} s; RSS {memory[^1].RssMiB:0} MiB");
+                memory.Add(await MemoryAsync(op, cp));
+                Log($"operator: {cp} Ready after {tenantsReady.Series[^1].Seconds:0.0} s; RSS {memory[^1].AfterWorkMiB:0} MiB after the work, {memory[^1].RssMiB:0} MiB settled");
             }
             var operatorSeries = tenantsReady.Series;
             var provisionAudit = Audit(provisionFrom, DateTimeOffset.UtcNow);
@@ -106,8 +108,9 @@ public sealed class BenchRun(BenchOptions o, BenchTarget target, IKubernetes adm
             var settledAt = await op.WaitQuietAsync(TimeSpan.FromSeconds(2), _phaseTimeout, minReconciles: total);
             var restartCpu = op.CpuMilliseconds();
             var restartAudit = Audit(restartAt, settledAt);
+            var restartMemory = await MemoryAsync(op, total);
             var restart = new RestartCost((settledAt - restartAt).TotalSeconds, restartCpu, restartAudit?.Writes, restartAudit?.Lists,
-                restartAudit?.Gets, await SettledRssAsync(op));
+                restartAudit?.Gets, restartMemory.RssMiB, restartMemory.AfterWorkMiB);
             var resync = await MeasureResyncAsync(op, total, idle.CpuPercentOfCore);
             Log($"resync: {resync.Reconciles} reconciles, {resync.CpuMsPerReconcile:0.00} CPU-ms each, {resync.Requests} requests");
 
@@ -143,9 +146,17 @@ public sealed class BenchRun(BenchOptions o, BenchTarget target, IKubernetes adm
             await admin.CustomObjects.CreateClusterCustomObjectAsync(_tenants.New(name), DemoTenant.Group, DemoTenant.Version,
                 DemoTenant.Plural, cancellationToken: ct));
 
-    private async Task<double> SettledRssAsync(OperatorHost op)
+    /// <summary>RSS shortly after the work (the burst's high-water mark), then once the operator has been idle a while.</summary>
+    private async Task<MemorySample> MemoryAsync(OperatorHost op, int tenants)
     {
-        await Task.Delay(_settle);
+        var afterWork = await RssAfterAsync(op, _settle);
+        var settled = await RssAfterAsync(op, _idleSettle - _settle);
+        return new MemorySample(tenants, settled, afterWork);
+    }
+
+    private static async Task<double> RssAfterAsync(OperatorHost op, TimeSpan wait)
+    {
+        await Task.Delay(wait);
         var samples = new List<double>();
         for (var i = 0; i < 3; i++) { samples.Add(op.RssMiB()); await Task.Delay(500); }
         return Math.Round(Percentile(samples, 0.5), 1);

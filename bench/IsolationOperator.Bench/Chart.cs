@@ -9,7 +9,8 @@ namespace IsolationOperator.Bench;
 /// </summary>
 public static class Chart
 {
-    private const double ChartMemoryLimitMiB = 256; // charts/isolation-operator/values.yaml resources.limits.memory
+    private const double ChartMemoryLimitMiB = 512; // charts/isolation-operator/values.yaml resources.limits.memory
+    private const double ChartMemoryRequestMiB = 256; // resources.requests.memory
 
     public static void Save(BenchResult r, string path)
     {
@@ -29,16 +30,24 @@ public static class Chart
         var rss = multiplot.GetPlot(1);
         var xs = r.Memory.Select(m => (double)m.Tenants).ToArray();
         var line = rss.Add.Scatter(xs, r.Memory.Select(m => m.RssMiB).ToArray());
-        line.LegendText = "operator RSS (settled)";
+        line.LegendText = "operator RSS (settled, 30 s idle)";
         line.MarkerSize = 8;
+        var burst = rss.Add.Scatter(xs, r.Memory.Select(m => m.AfterWorkMiB).ToArray());
+        burst.LegendText = "operator RSS (5 s after provisioning)";
+        burst.MarkerSize = 6;
+        burst.LinePattern = LinePattern.Dotted;
         var limit = rss.Add.HorizontalLine(ChartMemoryLimitMiB);
-        limit.LegendText = "chart memory limit (256 MiB)";
+        limit.LegendText = "chart memory limit (512 MiB)";
         limit.LinePattern = LinePattern.Dashed;
         limit.Color = Colors.Red;
+        var request = rss.Add.HorizontalLine(ChartMemoryRequestMiB);
+        request.LegendText = "chart memory request (256 MiB)";
+        request.LinePattern = LinePattern.Dotted;
+        request.Color = Colors.Orange;
         rss.Title("operator memory by tenants");
         rss.XLabel("tenants");
         rss.YLabel("RSS (MiB)");
-        rss.Axes.SetLimitsY(0, Math.Max(ChartMemoryLimitMiB, r.Memory.Max(m => m.RssMiB)) * 1.15);
+        rss.Axes.SetLimitsY(0, Math.Max(ChartMemoryLimitMiB, r.Memory.Max(m => Math.Max(m.RssMiB, m.AfterWorkMiB))) * 1.15);
         rss.ShowLegend(Alignment.LowerRight);
 
         multiplot.SavePng(path, 1400, 560);

@@ -32,8 +32,9 @@ public static class Report
         s.AppendLine(CultureInfo.InvariantCulture, $"| idle {F(r.Idle.Seconds, "0")} s: writes / lists / gets (leases aside) | {N(r.Idle.Writes)} / {N(r.Idle.Lists)} / {N(r.Idle.Gets)} |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| idle CPU | {F(r.Idle.CpuPercentOfCore, "0.00")} % of a core |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| full resync ({F(r.Resync.Reconciles, "0")} no-op reconciles in {F(r.Resync.Seconds, "0.0")} s) | {F(r.Resync.CpuMsPerReconcile, "0.00")} CPU-ms each ({F(r.Resync.NetCpuMsPerReconcile, "0.00")} net of idle); {N(r.Resync.Requests)} API requests |");
-        s.AppendLine(CultureInfo.InvariantCulture, $"| restart on a full cluster | settled in {F(r.Restart.SecondsToSettled, "0.0")} s, {F(r.Restart.CpuMs / 1000, "0.0")} CPU-s; {N(r.Restart.Writes)} writes, {N(r.Restart.Lists)} lists, {N(r.Restart.Gets)} gets; RSS {F(r.Restart.RssMiB, "0")} MiB |");
-        s.AppendLine(CultureInfo.InvariantCulture, $"| operator RSS by tenants (settled, while growing) | {string.Join(", ", r.Memory.Select(x => $"{x.Tenants}: {F(x.RssMiB, "0")} MiB"))} |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| restart on a full cluster | settled in {F(r.Restart.SecondsToSettled, "0.0")} s, {F(r.Restart.CpuMs / 1000, "0.0")} CPU-s; {N(r.Restart.Writes)} writes, {N(r.Restart.Lists)} lists, {N(r.Restart.Gets)} gets; RSS {F(r.Restart.AfterWorkMiB, "0")} MiB after it, {F(r.Restart.RssMiB, "0")} MiB settled |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| operator RSS by tenants, settled (30 s idle) | {string.Join(", ", r.Memory.Select(x => $"{x.Tenants}: {F(x.RssMiB, "0")} MiB"))} |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| operator RSS by tenants, 5 s after provisioning | {string.Join(", ", r.Memory.Select(x => $"{x.Tenants}: {F(x.AfterWorkMiB, "0")} MiB"))} |");
         if (pictureName is not null)
         {
             s.AppendLine();

@@ -53,6 +53,7 @@ try
     builder.Services.AddSingleton(sp => new OperatorRuntime(client, options, TimeProvider.System, sp.GetRequiredService<ILoggerFactory>(),
         fence => new Kubernetes(config, fence)));
     builder.Services.AddHostedService<OperatorService>();
+    builder.Services.AddHostedService<IdleHeapCompactor>();
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
     var app = builder.Build();

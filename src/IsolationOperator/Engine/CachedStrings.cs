@@ -13,10 +13,10 @@ public static class CachedStrings
     private const int Capacity = 20_000;
     private static readonly ConcurrentDictionary<string, string> Pool = new(StringComparer.Ordinal);
 
-    public static string Share(string s)
+    public static string Share(string s, int maxLength = 256)
     {
         if (Pool.TryGetValue(s, out var shared)) return shared;
-        if (Pool.Count >= Capacity || s.Length > 256) return s;
+        if (Pool.Count >= Capacity || s.Length > maxLength) return s;
         return Pool.GetOrAdd(s, s);
     }
 
@@ -24,13 +24,19 @@ public static class CachedStrings
     public static void ShareMetadata(V1ObjectMeta? meta)
     {
         if (meta is null) return;
+        // Object names are mostly a fixed vocabulary (default-deny, tenant-quota, ...); the namespace is on every object of a tenant.
+        if (meta.Name is { } name) meta.Name = Share(name);
+        if (meta.NamespaceProperty is { } ns) meta.NamespaceProperty = Share(ns);
         meta.Labels = ShareKeys(meta.Labels, values: true);
         meta.Annotations = ShareKeys(meta.Annotations, values: false);
+        // The operator-version stamp is on every applied object and has one value per build.
+        if (meta.Annotations is { } a && a.TryGetValue(ResourceApplier.VersionAnnotation, out var version)) a[ResourceApplier.VersionAnnotation] = Share(version);
         if (meta.OwnerReferences is { } owners)
             foreach (var o in owners) { o.ApiVersion = Share(o.ApiVersion); o.Kind = Share(o.Kind); }
     }
 
-    private static IDictionary<string, string>? ShareKeys(IDictionary<string, string>? map, bool values)
+    /// <summary>A copy whose keys (and values, if asked) are the shared strings.</summary>
+    public static IDictionary<string, string>? ShareKeys(IDictionary<string, string>? map, bool values)
     {
         if (map is null || map.Count == 0) return map;
         var copy = new Dictionary<string, string>(map.Count, StringComparer.Ordinal);

@@ -25,7 +25,8 @@ public sealed class ClusterCache
             Trim = o => { StripManagedFields(o); ShareStrings(o); trim?.Invoke(o); },
             WatchTimeout = timeout,
         };
-        Tenants = new(client, OwnedKinds.DemoTenants, new InformerOptions { LabelSelector = tenantSelector, WatchTimeout = timeout }, log);
+        // DemoTenants keep their managedFields (status names who else changed the spec); only their repeated strings are shared.
+        Tenants = new(client, OwnedKinds.DemoTenants, new InformerOptions { LabelSelector = tenantSelector, Trim = CachedObjects.Slim, WatchTimeout = timeout }, log);
         Namespaces = new(client, OwnedKinds.Namespaces, new InformerOptions { LabelSelector = TenantLabels.ManagedSelector, Trim = o => { StripManagedFields(o); ShareStrings(o); }, WatchTimeout = timeout }, log);
         NetworkPolicies = new(client, OwnedKinds.NetworkPolicies, Owned(), log);
         ResourceQuotas = new(client, OwnedKinds.ResourceQuotas, Owned(), log);
@@ -91,6 +92,7 @@ public sealed class ClusterCache
     private static void ShareStrings(object o)
     {
         if (o is IMetadata<V1ObjectMeta> m) CachedStrings.ShareMetadata(m.Metadata);
+        CachedObjects.Slim(o);
     }
 
     /// <summary>Key names stay (a missing key is visible); values never stay in memory: a tenant's 1 MiB Secret costs bytes.</summary>

@@ -222,8 +222,9 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
     private void Normalise(T obj)
     {
         // List items and write responses may carry no apiVersion/kind; fill them so every cached object compares alike.
-        obj.ApiVersion ??= _kind.ApiVersion;
-        obj.Kind ??= _kind.Kind;
+        // The kind's own strings also when they are equal: one copy instead of one per cached object.
+        if (obj.ApiVersion is null || obj.ApiVersion == _kind.ApiVersion) obj.ApiVersion = _kind.ApiVersion;
+        if (obj.Kind is null || obj.Kind == _kind.Kind) obj.Kind = _kind.Kind;
     }
 
     private void ReportDecodeError(Exception e)

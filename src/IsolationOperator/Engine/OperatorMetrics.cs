@@ -32,6 +32,8 @@ public static class OperatorMetrics
         "isolation_operator_informer_seconds_since_activity", "Seconds since an informer last saw an event, a bookmark, a list or a normally ended watch.", "kind");
     public static readonly Counter WatchErrors = Metrics.CreateCounter(
         "isolation_operator_watch_errors_total", "Watches that failed and were retried.", "kind");
+    public static readonly Counter HeapCompactions = Metrics.CreateCounter(
+        "isolation_operator_heap_compactions_total", "Compacting collections after a burst of work, which return its memory to the system.");
     public static readonly Gauge Leader = Metrics.CreateGauge(
         "isolation_operator_leader", "1 while this replica holds the leader lease.");
     public static readonly Counter LeaseRenewFailures = Metrics.CreateCounter(

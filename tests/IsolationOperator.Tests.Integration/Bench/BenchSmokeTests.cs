@@ -68,7 +68,7 @@ public sealed class BenchSmokeTests(ControlPlaneFixture fixture) : IClassFixture
             work.GetProperty("floorRequestsPerTenant").GetInt32().Should().BeGreaterThan(0);
             var memory = r.GetProperty("memory").EnumerateArray().ToList();
             memory.Select(m => m.GetProperty("tenants").GetInt32()).Should().Equal(0, 5);
-            memory.Should().OnlyContain(m => m.GetProperty("rssMiB").GetDouble() > 0);
+            memory.Should().OnlyContain(m => m.GetProperty("rssMiB").GetDouble() > 0 && m.GetProperty("afterWorkMiB").GetDouble() > 0);
         }
         finally
         {
