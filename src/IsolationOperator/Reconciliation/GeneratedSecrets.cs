@@ -58,7 +58,8 @@ public sealed class GeneratedSecrets(IKubernetes client, Informer<V1Secret> cach
                     GenerationId = SecretOwnership.NewMark(), PreviousGenerationId = i.RotationDue ? i.Recorded!.GenerationId : null,
                 }
                 : i.Recorded ?? new SecretStatus { Name = i.Plan.Name, Keys = Keys(i.Plan) }).ToList();
-            tenant = await status.WriteAsync(tenant, next, ct) ?? tenant;
+            // An intent, not yet an action: the audit trail records the generation in the pass's final write (or the next pass's).
+            tenant = await status.WriteAsync(tenant, next, ct, record: false) ?? tenant;
             items = items.Select(i => i with { Recorded = tenant.Status!.Secrets!.First(r => r.Name == i.Plan.Name), State = i.State == SecretState.Current && i.RotationDue ? SecretState.RotationPending : i.State }).ToList();
         }
 

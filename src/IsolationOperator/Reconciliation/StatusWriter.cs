@@ -41,7 +41,9 @@ public sealed class StatusWriter
 
     /// <returns>The DemoTenant as written, or null when nothing needed writing.</returns>
     /// <param name="audit">Records of this pass that no state shows (drift repaired), for the audit trail.</param>
-    public async Task<DemoTenant?> WriteAsync(DemoTenant tenant, DemoTenantStatus next, CancellationToken ct, IReadOnlyList<AuditEntry>? audit = null)
+    /// <param name="record">False for a write that records an intent only (a secret's new mark): the trail's state ignores
+    /// it, so there is nothing to record, and the pass's final write records what was done.</param>
+    public async Task<DemoTenant?> WriteAsync(DemoTenant tenant, DemoTenantStatus next, CancellationToken ct, IReadOnlyList<AuditEntry>? audit = null, bool record = true)
     {
         next.ObservedGeneration = tenant.Metadata.Generation;
         if (_requesters)
@@ -50,7 +52,7 @@ public sealed class StatusWriter
             next.LastChangedBy = RequesterAnnotations.Of(tenant.Metadata, RequesterAnnotations.LastChangedBy) ?? next.LastChangedBy;
         }
         // Recorded before the status that reports it: a crash in between is found and recorded by the next pass.
-        if (_audit is not null) next.Audit = await _audit.TryRecordAsync(tenant, next, audit ?? [], _requesters, ct) ?? next.Audit;
+        if (_audit is not null && record) next.Audit = await _audit.TryRecordAsync(tenant, next, audit ?? [], _requesters, ct) ?? next.Audit;
         next.Conditions = Conditions.WithTransitions(next.Conditions ?? [], tenant.Status?.Conditions, _time.GetUtcNow().UtcDateTime);
         if (tenant.Status is not null && KubernetesJson.Serialize(tenant.Status) == KubernetesJson.Serialize(next)) return null;
 
