@@ -7,9 +7,9 @@ namespace IsolationOperator.Hosting;
 /// <summary>
 /// Gives memory back once a burst of work is over. The start-up lists, a thousand demos provisioned or a resync
 /// leave the GC heap at its high-water mark, and an idle operator allocates too little to trigger the collection that
-/// would shrink it: measured at 1000 tenants, 330 MiB RSS an hour after a restart that needed 250. So when the
-/// process has allocated much since the last compaction and little in the last period, one blocking, compacting,
-/// aggressive collection returns the free memory to the system. It runs once per burst, never while work goes on.
+/// would shrink it (measured at 1000 tenants: 330-376 MiB RSS a minute after a restart, 194 MiB after one compaction).
+/// So when the process has allocated much since the last compaction and little in the last period, one blocking,
+/// compacting, aggressive collection returns the free memory to the system. It runs once per burst, not during work.
 /// </summary>
 public sealed class IdleHeapCompactor(ILogger<IdleHeapCompactor> log, TimeProvider time) : BackgroundService
 {
