@@ -19,7 +19,7 @@ public static class CachedObjects
             case V1LimitRange l: Slim(l); break;
             case V1NetworkPolicy n: Slim(n); break;
             case V1RoleBinding b: Slim(b); break;
-            case V1Secret s: s.Data = ShareKeys(s.Data); s.Type = Share(s.Type); break;
+            case V1Secret s: s.Type = Share(s.Type); break; // its key names are shared where its values are dropped
             case DemoTenant t: Slim(t); break;
         }
     }
@@ -74,7 +74,7 @@ public static class CachedObjects
     private static void Slim(V1LabelSelector? selector)
     {
         if (selector is null) return;
-        selector.MatchLabels = CachedStrings.ShareKeys(selector.MatchLabels, values: true);
+        selector.MatchLabels = CachedStrings.ShareKeys(selector.MatchLabels, v => CachedStrings.Share(v));
         foreach (var r in selector.MatchExpressions ?? []) { r.Key = Share(r.Key); r.OperatorProperty = Share(r.OperatorProperty); }
     }
 
@@ -86,7 +86,6 @@ public static class CachedObjects
 
     private static void Slim(DemoTenant t)
     {
-        CachedStrings.ShareMetadata(t.Metadata);
         if (t.Status is not { } status) return;
         status.Phase = Share(status.Phase);
         foreach (var c in status.Conditions ?? [])
@@ -101,22 +100,9 @@ public static class CachedObjects
 
     private static string? Share(string? s) => s is null ? null : CachedStrings.Share(s);
 
-    private static IDictionary<string, TValue>? ShareKeys<TValue>(IDictionary<string, TValue>? map)
-    {
-        if (map is null || map.Count == 0) return map;
-        var copy = new Dictionary<string, TValue>(map.Count, StringComparer.Ordinal);
-        foreach (var (k, v) in map) copy[CachedStrings.Share(k)] = v;
-        return copy;
-    }
-
     /// <summary>Resource names and quantities: a quota or limit range repeats the same few dozen of each in every tenant.</summary>
-    private static IDictionary<string, ResourceQuantity>? ShareQuantities(IDictionary<string, ResourceQuantity>? map)
-    {
-        if (map is null || map.Count == 0) return map;
-        var copy = new Dictionary<string, ResourceQuantity>(map.Count, StringComparer.Ordinal);
-        foreach (var (k, v) in map) copy[CachedStrings.Share(k)] = Share(v);
-        return copy;
-    }
+    private static IDictionary<string, ResourceQuantity>? ShareQuantities(IDictionary<string, ResourceQuantity>? map) =>
+        CachedStrings.ShareKeys(map, Share);
 
     private const int QuantityCapacity = 2_000;
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ResourceQuantity> Quantities = new(StringComparer.Ordinal);

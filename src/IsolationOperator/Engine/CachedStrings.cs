@@ -27,20 +27,20 @@ public static class CachedStrings
         // Object names are mostly a fixed vocabulary (default-deny, tenant-quota, ...); the namespace is on every object of a tenant.
         if (meta.Name is { } name) meta.Name = Share(name);
         if (meta.NamespaceProperty is { } ns) meta.NamespaceProperty = Share(ns);
-        meta.Labels = ShareKeys(meta.Labels, values: true);
-        meta.Annotations = ShareKeys(meta.Annotations, values: false);
+        meta.Labels = ShareKeys(meta.Labels, v => Share(v));
+        meta.Annotations = ShareKeys(meta.Annotations);
         // The operator-version stamp is on every applied object and has one value per build.
         if (meta.Annotations is { } a && a.TryGetValue(ResourceApplier.VersionAnnotation, out var version)) a[ResourceApplier.VersionAnnotation] = Share(version);
         if (meta.OwnerReferences is { } owners)
             foreach (var o in owners) { o.ApiVersion = Share(o.ApiVersion); o.Kind = Share(o.Kind); }
     }
 
-    /// <summary>A copy whose keys (and values, if asked) are the shared strings.</summary>
-    public static IDictionary<string, string>? ShareKeys(IDictionary<string, string>? map, bool values)
+    /// <summary>A copy whose keys are the shared strings, and whose values are <paramref name="value"/>'s (unchanged without one).</summary>
+    public static IDictionary<string, TValue>? ShareKeys<TValue>(IDictionary<string, TValue>? map, Func<TValue, TValue>? value = null)
     {
         if (map is null || map.Count == 0) return map;
-        var copy = new Dictionary<string, string>(map.Count, StringComparer.Ordinal);
-        foreach (var (k, v) in map) copy[Share(k)] = values ? Share(v) : v;
+        var copy = new Dictionary<string, TValue>(map.Count, StringComparer.Ordinal);
+        foreach (var (k, v) in map) copy[Share(k)] = value is null ? v : value(v);
         return copy;
     }
 }

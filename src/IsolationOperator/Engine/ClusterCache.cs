@@ -26,7 +26,7 @@ public sealed class ClusterCache
             WatchTimeout = timeout,
         };
         // DemoTenants keep their managedFields (status names who else changed the spec); only their repeated strings are shared.
-        Tenants = new(client, OwnedKinds.DemoTenants, new InformerOptions { LabelSelector = tenantSelector, Trim = CachedObjects.Slim, WatchTimeout = timeout }, log);
+        Tenants = new(client, OwnedKinds.DemoTenants, new InformerOptions { LabelSelector = tenantSelector, Trim = ShareStrings, WatchTimeout = timeout }, log);
         Namespaces = new(client, OwnedKinds.Namespaces, new InformerOptions { LabelSelector = TenantLabels.ManagedSelector, Trim = o => { StripManagedFields(o); ShareStrings(o); }, WatchTimeout = timeout }, log);
         NetworkPolicies = new(client, OwnedKinds.NetworkPolicies, Owned(), log);
         ResourceQuotas = new(client, OwnedKinds.ResourceQuotas, Owned(), log);
@@ -100,6 +100,6 @@ public sealed class ClusterCache
     {
         if (o is not V1Secret s) return;
         s.StringData = null;
-        if (s.Data is { Count: > 0 } data) s.Data = data.Keys.ToDictionary(k => k, _ => Array.Empty<byte>());
+        s.Data = CachedStrings.ShareKeys(s.Data, _ => Array.Empty<byte>());
     }
 }

@@ -20,14 +20,7 @@ public class CachedObjectsTests
         DesiredState.Build(Plan, "o", "p", _ => null, _ => false, Tenants.Now);
 
     /// <summary>As a watch delivers it: fresh strings, nothing shared with anything else.</summary>
-    private static T Decoded<T>(T o) => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(o));
-
-    private static object Decoded(IKubernetesObject<V1ObjectMeta> o) => o switch
-    {
-        V1Namespace x => Decoded(x), V1NetworkPolicy x => Decoded(x), V1ResourceQuota x => Decoded(x),
-        V1LimitRange x => Decoded(x), V1ServiceAccount x => Decoded(x), V1Secret x => Decoded(x), V1RoleBinding x => Decoded(x),
-        _ => throw new InvalidOperationException(o.Kind),
-    };
+    private static T Decoded<T>(T o) where T : notnull => (T)JsonCopy.Of(o);
 
     [Fact]
     public void A_slimmed_object_still_matches_what_the_operator_wants_so_slimming_never_looks_like_drift()

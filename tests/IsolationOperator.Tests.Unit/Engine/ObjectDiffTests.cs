@@ -19,7 +19,7 @@ public class ObjectDiffTests
     /// <summary>The object as a watch would deliver it: round-tripped through JSON, with what the server adds.</summary>
     private static T Live<T>(T desired, Action<T>? change = null) where T : notnull
     {
-        var live = (T)RoundTrip(desired);
+        var live = (T)JsonCopy.Of(desired);
         if (live is IKubernetesObject<V1ObjectMeta> o)
         {
             o.Metadata.Uid = "0b1c2d3e-0000-0000-0000-000000000000";
@@ -29,13 +29,6 @@ public class ObjectDiffTests
         }
         change?.Invoke(live);
         return live;
-    }
-
-    private static object RoundTrip(object o)
-    {
-        var deserialize = typeof(KubernetesJson).GetMethods()
-            .Single(m => m.Name == nameof(KubernetesJson.Deserialize) && m.GetParameters()[0].ParameterType == typeof(string));
-        return deserialize.MakeGenericMethod(o.GetType()).Invoke(null, [KubernetesJson.Serialize(o), null])!;
     }
 
     private static V1NetworkPolicy DefaultDeny() =>
