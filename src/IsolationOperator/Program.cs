@@ -40,7 +40,7 @@ try
     }
 
     var config = KubernetesConnection.LoadConfig();
-    var client = new Kubernetes(config);
+    var client = KubernetesConnection.NewClient(config);
     var serverVersion = await KubernetesConnection.CheckAsync(client, config.Host, TimeSpan.FromSeconds(10), CancellationToken.None);
     Log.Information("isolation-operator {Version} connected to {Server} (Kubernetes {ServerVersion}) as {Identity}",
         BuildInfo.Version, config.Host, serverVersion, options.EffectiveIdentity);
@@ -51,7 +51,7 @@ try
     builder.Services.AddSingleton(TimeProvider.System);
     // The controller gets its own client whose writes pass only while this replica holds the Lease.
     builder.Services.AddSingleton(sp => new OperatorRuntime(client, options, TimeProvider.System, sp.GetRequiredService<ILoggerFactory>(),
-        fence => new Kubernetes(config, fence)));
+        fence => KubernetesConnection.NewClient(config, fence)));
     builder.Services.AddHostedService<OperatorService>();
     builder.Services.AddHostedService<IdleHeapCompactor>();
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));

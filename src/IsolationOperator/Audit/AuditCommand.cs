@@ -41,7 +41,7 @@ public static class AuditCommand
         }
         try
         {
-            var client = new Kubernetes(KubernetesConnection.LoadConfig());
+            var client = KubernetesConnection.NewClient(KubernetesConnection.LoadConfig());
             var store = new AuditStore(client, ns);
             var keys = new AuditKeys(client, ns, keySecret, TimeProvider.System);
             if (verb == "rotate-key")

@@ -24,6 +24,13 @@ public static class KubernetesConnection
     }
 
     /// <summary>
+    /// The operator's client: response buffering (<see cref="BufferedResponseHandler"/>) outermost, then
+    /// <paramref name="handlers"/> (outermost first), then the socket handler.
+    /// </summary>
+    public static Kubernetes NewClient(KubernetesClientConfiguration config, params DelegatingHandler[] handlers) =>
+        new(config, [new BufferedResponseHandler(), .. handlers]);
+
+    /// <summary>
     /// Requests share one HTTP/2 connection; a path that dies silently (no RST) would hold every new watch and write
     /// until the OS gives up. Keep-alive pings find a dead connection in ~25 s, so reconnects get a fresh one.
     /// </summary>

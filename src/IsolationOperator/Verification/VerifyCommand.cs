@@ -27,7 +27,7 @@ public static class VerifyCommand
         }
         try
         {
-            var client = new Kubernetes(KubernetesConnection.LoadConfig());
+            var client = KubernetesConnection.NewClient(KubernetesConnection.LoadConfig());
             var rows = await VerifyTenantsAsync(client, names.FirstOrDefault(), ct);
             if (rows is null)
             {

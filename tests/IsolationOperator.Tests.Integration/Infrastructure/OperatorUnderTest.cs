@@ -25,13 +25,14 @@ public sealed class OperatorUnderTest : IAsyncDisposable
         // With the chart's permissions, not as cluster admin; webhook tests register configurations themselves,
         // which the chart does for a real installation, so they run as admin.
         var group = options.Webhook.Enabled ? "system:masters" : ChartPermissions.Group;
-        if (handlers.Length == 0 && server is null) Client = plane.ClientFor(user, group);
+        if (plane.IsExistingCluster && handlers.Length == 0 && server is null) Client = plane.ClientFor(user, group);
         else
         {
-            // As the operator's own Program builds it (keep-alive pings), pointed at a proxy or through test doubles.
+            // As the operator's own Program builds it (keep-alive pings, buffered responses), pointed at a proxy or
+            // through test doubles when a test asks.
             var config = KubernetesConnection.Harden(plane.ConfigFor(user, group));
             if (server is not null) config.Host = server;
-            Client = new Kubernetes(config, handlers);
+            Client = KubernetesConnection.NewClient(config, handlers);
         }
         var runtime = new OperatorRuntime(Client, options, time, Logs) { AuditOutput = AuditLines };
         _run = Task.Run(() => runtime.RunAsync(_stop.Token));
