@@ -19,6 +19,8 @@ public sealed class TenantController
     private readonly object _warmGate = new();
     private (ClusterCache Cache, Task Informers)? _warm;
     private DateTimeOffset _started;
+    /// <summary>How long a stopping controller still writes the events its last passes queued.</summary>
+    private static readonly TimeSpan EventDrainTime = TimeSpan.FromSeconds(3);
 
     /// <summary>Where audit records and anchors go as JSON lines: stdout, for the cluster's log pipeline.</summary>
     public TextWriter AuditOutput { get; set; } = Console.Out;
@@ -94,8 +96,11 @@ public sealed class TenantController
         // Owned objects are watched cluster-wide; only tenants this replica handles (the selector) are queued for them.
         cache.OnOwnedChange(name => { if (cache.Tenants.Get(null, name) is not null) queue.Add(name); });
         var events = new EventRecorder(_client, _options.EffectiveIdentity, _logs.CreateLogger<EventRecorder>());
-        cache.Tenants.Undecodable += name => _ = events.RecordAsync(new Api.V1Alpha1.DemoTenant { Metadata = new k8s.Models.V1ObjectMeta { Name = name } },
-            EventRecorder.Warning, "Unreadable", "Read", $"DemoTenant {name} has a field the operator cannot read (e.g. a date-time not in RFC 3339 form); it is skipped until the field is fixed.", CancellationToken.None);
+        cache.Tenants.Undecodable += name => events.Record(new Api.V1Alpha1.DemoTenant { Metadata = new k8s.Models.V1ObjectMeta { Name = name } },
+            EventRecorder.Warning, "Unreadable", "Read", $"DemoTenant {name} has a field the operator cannot read (e.g. a date-time not in RFC 3339 form); it is skipped until the field is fixed.");
+        // Stopped only after the workers, so their last events are still written (within the drain time).
+        using var eventsStop = new CancellationTokenSource();
+        var eventWriter = Task.Run(() => events.RunAsync(EventDrainTime, eventsStop.Token), CancellationToken.None);
         var audit = !_options.Audit.Enabled ? null : new Audit.AuditTrail(new Audit.AuditStore(_client, _options.EffectiveAuditNamespace, Audit.AuditStore.ShardOf(_options.TenantSelector)),
             new Audit.AuditKeys(_client, _options.EffectiveAuditNamespace, _options.Audit.KeySecret, _time), cache, _options.Audit,
             new Audit.OperatorRef { Identity = _options.SelfUser ?? _options.EffectiveIdentity, Version = Hosting.BuildInfo.Version }, _time, AuditOutput,
@@ -144,6 +149,8 @@ public sealed class TenantController
             OperatorMetrics.Forget(cache);
             _synced = false;
             await stop.CancelAsync();
+            await eventsStop.CancelAsync();
+            await eventWriter.ContinueWith(_ => { }, TaskScheduler.Default);
             if (ownsCaches)
             {
                 await informers.ContinueWith(_ => { }, TaskScheduler.Default);

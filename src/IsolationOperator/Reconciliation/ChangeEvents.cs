@@ -22,15 +22,15 @@ public sealed class ChangeEvents(EventRecorder events, ILogger log)
         var upgraded = changes.Where(c => c.ByUpgrade).ToList();
         if (upgraded.Count > 0)
         {
-            await events.RecordAsync(tenant, EventRecorder.Normal, "Upgraded", "Update",
-                $"Rewritten by operator {Hosting.BuildInfo.Version}: {string.Join("; ", upgraded.Select(c => c.ToString()))}", ct);
+            events.Record(tenant, EventRecorder.Normal, "Upgraded", "Update",
+                $"Rewritten by operator {Hosting.BuildInfo.Version}: {string.Join("; ", upgraded.Select(c => c.ToString()))}");
             changes.RemoveAll(c => c.ByUpgrade);
         }
         if (changes.Count == 0) return;
         // Scheduled rotations are the operator's own doing, not drift: say which secret, never its values.
         foreach (var o in changes.Where(c => c is { Action: ApplyAction.Updated, Kind: "Secret" } && rotated.Contains(c.Name)).ToList())
         {
-            await events.RecordAsync(tenant, EventRecorder.Normal, "SecretRotated", "Rotate", $"Secret {o.Name}: all values regenerated on schedule.", ct);
+            events.Record(tenant, EventRecorder.Normal, "SecretRotated", "Rotate", $"Secret {o.Name}: all values regenerated on schedule.");
             changes.Remove(o);
         }
         if (changes.Count == 0) return;
@@ -42,13 +42,13 @@ public sealed class ChangeEvents(EventRecorder events, ILogger log)
             foreach (var o in changes)
             {
                 OperatorMetrics.DriftCorrections.WithLabels(o.Kind).Inc();
-                await events.RecordAsync(tenant, EventRecorder.Warning, "DriftCorrected", "Repair", $"{o.Kind} {o.Name}: {DriftText(o)}.", ct);
+                events.Record(tenant, EventRecorder.Warning, "DriftCorrected", "Repair", $"{o.Kind} {o.Name}: {DriftText(o)}.");
             }
             return;
         }
         var first = tenant.Status?.Phase is null or Phases.Pending or Phases.Failed && changes.Any(c => c is { Kind: "Namespace", Action: ApplyAction.Created });
-        await events.RecordAsync(tenant, EventRecorder.Normal, first ? "Provisioned" : "Updated", first ? "Create" : "Update",
-            string.Join("; ", changes.Select(c => c.ToString())), ct);
+        events.Record(tenant, EventRecorder.Normal, first ? "Provisioned" : "Updated", first ? "Create" : "Update",
+            string.Join("; ", changes.Select(c => c.ToString())));
     }
 
     /// <summary>The drift a pass repaired, as audit records (the same judgement as the DriftCorrected events).</summary>
@@ -81,9 +81,9 @@ public sealed class ChangeEvents(EventRecorder events, ILogger log)
         {
             var subject = b.Subjects?.FirstOrDefault();
             if (entries.TryGetValue(b.Metadata.Name, out var a) && a.ExpiresAt is { } at && at <= now)
-                await events.RecordAsync(tenant, EventRecorder.Normal, "AccessExpired", "Revoke", $"Access of {a.Kind} {a.Name} ({a.Role}) ended at {at.ToUniversalTime():u}.", ct);
+                events.Record(tenant, EventRecorder.Normal, "AccessExpired", "Revoke", $"Access of {a.Kind} {a.Name} ({a.Role}) ended at {at.ToUniversalTime():u}.");
             else if (subject is not null && tenant.Spec.Suspended != true)
-                await events.RecordAsync(tenant, EventRecorder.Normal, "AccessRevoked", "Revoke", $"Access of {subject.Kind} {subject.Name} ({b.RoleRef.Name}) was removed: it is no longer granted by the spec.", ct);
+                events.Record(tenant, EventRecorder.Normal, "AccessRevoked", "Revoke", $"Access of {subject.Kind} {subject.Name} ({b.RoleRef.Name}) was removed: it is no longer granted by the spec.");
         }
     }
 }

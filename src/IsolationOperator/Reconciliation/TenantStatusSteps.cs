@@ -28,8 +28,8 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
         s.Conditions = ExpiredConditions(pass, at);
         pass.Tenant = await writer.WriteAsync(t, s, ct) ?? t;
         pass.ExpiryRecorded = true;
-        await events.RecordAsync(pass.Tenant, EventRecorder.Warning, "Expired", "Expire",
-            $"Demo expired at {at:u}: revoking every RoleBinding and the ServiceAccount, then deleting namespace {pass.Namespace}.", ct);
+        events.Record(pass.Tenant, EventRecorder.Warning, "Expired", "Expire",
+            $"Demo expired at {at:u}: revoking every RoleBinding and the ServiceAccount, then deleting namespace {pass.Namespace}.");
     }
 
     public async Task<ReconcileResult> ExpiredAsync(ReconcilePass pass, CancellationToken ct)
@@ -52,7 +52,7 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
         s.Conditions = [Conditions.Make(ConditionTypes.Ready, false, "Deleting",
             $"Access revoked; waiting for namespace {pass.Namespace} to be removed.", pass.Tenant.Metadata.Generation)];
         if (await writer.WriteAsync(pass.Tenant, s, ct) is not null && pass.StartPhase != Phases.Terminating)
-            await events.RecordAsync(pass.Tenant, EventRecorder.Normal, "Deleting", "Delete", $"Access revoked; deleting namespace {pass.Namespace}.", ct);
+            events.Record(pass.Tenant, EventRecorder.Normal, "Deleting", "Delete", $"Access revoked; deleting namespace {pass.Namespace}.");
         return ReconcileResult.After(Poll);
     }
 
@@ -75,7 +75,7 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
         s.Guests = GuestsStillListed(t, pass.Now);
         // status.expiresAt stays the last valid deadline: a rejected spec never moves it.
         if (await writer.WriteAsync(t, s, ct) is not null && pass.StartPhase != Phases.Failed)
-            await events.RecordAsync(t, EventRecorder.Warning, reason, "Validate", message, ct);
+            events.Record(t, EventRecorder.Warning, reason, "Validate", message);
         return ReconcileResult.Earliest(pass.Now, Lifecycle.Deadlines(pass.ExpiresAt, [], settings.ExpiringWindow, pass.Now)
             .Concat((t.Spec.Access ?? []).Select(a => a.ExpiresAt)));
     }
@@ -86,7 +86,7 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
         s.Conditions = (s.Conditions ?? []).Where(c => c.Type != ConditionTypes.ClockInSync)
             .Append(Conditions.Make(ConditionTypes.ClockInSync, false, "ClockSkew", pass.ClockMessage!, pass.Tenant.Metadata.Generation)).ToList();
         if (await writer.WriteAsync(pass.Tenant, s, ct) is not null)
-            await events.RecordAsync(pass.Tenant, EventRecorder.Warning, "ClockSkew", "Expire", pass.ClockMessage!, ct);
+            events.Record(pass.Tenant, EventRecorder.Warning, "ClockSkew", "Expire", pass.ClockMessage!);
         return ReconcileResult.After(TimeSpan.FromSeconds(30));
     }
 
@@ -168,15 +168,15 @@ public sealed class TenantStatusSteps(StatusWriter writer, EventRecorder events,
         var written = await writer.WriteAsync(t, s, ct, ChangeEvents.DriftEntries(pass.Outcomes, pass.Secrets?.Rotated ?? [], pass.SpecSettledAtStart));
         await changes.RecordAsync(t, plan, pass.Outcomes, pass.Secrets?.Rotated ?? [], pass.SpecSettledAtStart, ct);
         if (pass.SuspensionStarted)
-            await events.RecordAsync(t, EventRecorder.Normal, "Suspended", "Suspend", $"Access removed and {pass.Stopped} workload(s) or pod(s) stopped; no pod may start while suspended. Data and secrets kept.", ct);
+            events.Record(t, EventRecorder.Normal, "Suspended", "Suspend", $"Access removed and {pass.Stopped} workload(s) or pod(s) stopped; no pod may start while suspended. Data and secrets kept.");
         if (written is not null && resumed && before?.Suspension is not null)
-            await events.RecordAsync(t, EventRecorder.Normal, "Resumed", "Resume", $"Access restored and {pass.Restored} workload(s) scaled back to their recorded replicas.", ct);
+            events.Record(t, EventRecorder.Normal, "Resumed", "Resume", $"Access restored and {pass.Restored} workload(s) scaled back to their recorded replicas.");
         if (written is not null && extended)
-            await events.RecordAsync(t, EventRecorder.Normal, "Extended", "Extend", $"Expiry moved from {before!.ExpiresAt:u} to {plan.ExpiresAt:u} by {extendedBy ?? "unknown"}.", ct);
+            events.Record(t, EventRecorder.Normal, "Extended", "Extend", $"Expiry moved from {before!.ExpiresAt:u} to {plan.ExpiresAt:u} by {extendedBy ?? "unknown"}.");
         if (written is not null && phase == Phases.Expiring && before?.Phase != Phases.Expiring)
-            await events.RecordAsync(t, EventRecorder.Warning, "ExpiringSoon", "Warn", $"The demo for {t.Spec.Prospect} expires at {plan.ExpiresAt:u}.", ct);
+            events.Record(t, EventRecorder.Warning, "ExpiringSoon", "Warn", $"The demo for {t.Spec.Prospect} expires at {plan.ExpiresAt:u}.");
         if (written is not null && phase == Phases.Degraded && before?.Phase != Phases.Degraded)
-            await events.RecordAsync(t, EventRecorder.Warning, notReady[0].Reason, "Check", notReady[0].Message, ct);
+            events.Record(t, EventRecorder.Warning, notReady[0].Reason, "Check", notReady[0].Message);
 
         if (quotaPending) return ReconcileResult.After(Poll);
         if (securityUnknown) return ReconcileResult.After(TimeSpan.FromMinutes(1));

@@ -41,7 +41,7 @@ public sealed class TenantVerification(IsolationVerifier verifier, ClusterCache 
         var condition = Condition(result, t.Metadata.Generation);
         Report(t.Metadata.Name, result);
         if (previousCondition?.Status != condition.Status)
-            await events.RecordAsync(t, result.Passed ? EventRecorder.Normal : EventRecorder.Warning, condition.Reason, "Verify", condition.Message, ct);
+            events.Record(t, result.Passed ? EventRecorder.Normal : EventRecorder.Warning, condition.Reason, "Verify", condition.Message);
         return (condition, status, NextDue(status));
     }
 

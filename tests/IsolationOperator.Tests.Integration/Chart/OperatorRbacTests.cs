@@ -107,8 +107,8 @@ public sealed class OperatorRbacTests
     /// <summary>Role &lt;release&gt;-events in kube-system.</summary>
     public static readonly IReadOnlyList<Permission> EventsRole =
     [
-        new("events.k8s.io", "events", "create"), // EventRecorder.RecordAsync (CreateNamespacedEvent in EventRecorder.EventNamespace)
-        new("events.k8s.io", "events", "patch"), // EventRecorder.RecordAsync: a repeat within the window counts on the first event's series
+        new("events.k8s.io", "events", "create"), // EventRecorder's writer (CreateNamespacedEvent in EventRecorder.EventNamespace)
+        new("events.k8s.io", "events", "patch"), // EventRecorder: a repeat within the window counts on the first event's series
     ];
 
     /// <summary>Role &lt;release&gt;-leader-election in the release namespace (LeaseElector, via LeaderElectedRunner).</summary>

@@ -213,7 +213,7 @@ public sealed class WriteBoundaryTests(ControlPlaneFixture fixture) : IClassFixt
             (await Tenants.GetAsync(Admin, name))?.Status?.Suspension is null
             && (await Admin.AppsV1.ReadNamespacedDeploymentAsync("web", ns)).Spec.Replicas == 3
             && (await Admin.AppsV1.ReadNamespacedStatefulSetAsync("db", ns)).Spec.Replicas == 2);
-        var events = await Tenants.EventsAsync(Admin, name);
+        var events = await Tenants.EventsOnceAsync(Admin, name, e => e.Reason == "Resumed", "a Resumed event");
         events.Count(e => e.Reason == "Resumed").Should().Be(1, "the resume is reported once, by the pass that completed it");
         await Tenants.DeleteAsync(Admin, name);
     }

@@ -61,4 +61,11 @@ public static class Tenants
         var list = await admin.EventsV1.ListNamespacedEventAsync(EventRecorder.EventNamespace, fieldSelector: $"regarding.name={name}");
         return list.Items.Where(e => e.Regarding?.Kind == DemoTenant.KindName).ToList();
     }
+
+    /// <summary>
+    /// The tenant's events once one of them matches: the operator queues events and writes them just after the pass
+    /// that recorded them, so a test that saw the pass's status waits briefly for its event.
+    /// </summary>
+    public static Task<IReadOnlyList<Eventsv1Event>> EventsOnceAsync(IKubernetes admin, string name, Func<Eventsv1Event, bool> match, string what) =>
+        Eventually.GetAsync(what, async () => await EventsAsync(admin, name) is var e && e.Any(match) ? e : null);
 }

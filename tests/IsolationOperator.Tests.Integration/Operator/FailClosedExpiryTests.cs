@@ -124,7 +124,7 @@ public sealed class FailClosedExpiryTests(ControlPlaneFixture fixture) : IClassF
         held.Status!.Phase.Should().Be(Phases.Ready);
         held.Status.ExpiredAt.Should().BeNull();
         (await Admin.CoreV1.ReadNamespaceAsync(tenant.Spec.Namespace)).Metadata.DeletionTimestamp.Should().BeNull();
-        (await Tenants.EventsAsync(Admin, tenant.Metadata.Name)).Should().Contain(e => e.Reason == "ClockSkew");
+        await Tenants.EventsOnceAsync(Admin, tenant.Metadata.Name, e => e.Reason == "ClockSkew", "a ClockSkew event");
     }
 
     [LocalPlaneFact]

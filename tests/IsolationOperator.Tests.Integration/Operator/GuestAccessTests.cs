@@ -183,7 +183,7 @@ public sealed class GuestAccessTests(ControlPlaneFixture fixture) : IClassFixtur
         await Eventually.HoldsAsync("jane's token unknown", async () => await GuestCredentials.ListPodsAsync(client, ns) == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(15));
         var after = await Tenants.WaitForPhaseAsync(Admin, t.Metadata.Name, Phases.Ready);
         after.Status!.Guests.Should().BeNull();
-        (await Tenants.EventsAsync(Admin, t.Metadata.Name)).Should().Contain(e => e.Reason == "AccessExpired" && e.Note.Contains("jane"));
+        await Tenants.EventsOnceAsync(Admin, t.Metadata.Name, e => e.Reason == "AccessExpired" && e.Note.Contains("jane"), "jane's AccessExpired event");
         await Tenants.DeleteAsync(Admin, t.Metadata.Name);
     }
 

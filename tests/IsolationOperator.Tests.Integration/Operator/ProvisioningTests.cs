@@ -71,8 +71,7 @@ public sealed class ProvisioningTests(ControlPlaneFixture fixture) : IClassFixtu
         secret.Data["password"].Should().HaveCount(32);
         ready.Status.Secrets.Should().ContainSingle(s => s.Name == "demo-db");
 
-        var events = await Tenants.EventsAsync(Admin, acme.Metadata.Name);
-        events.Should().Contain(e => e.Reason == "Provisioned");
+        var events = await Tenants.EventsOnceAsync(Admin, acme.Metadata.Name, e => e.Reason == "Provisioned", "a Provisioned event");
         var password = System.Text.Encoding.ASCII.GetString(secret.Data["password"]);
         events.Should().NotContain(e => e.Note.Contains(password), "secret values never appear in events");
         KubernetesJson.Serialize(ready.Status).Should().NotContain(password);

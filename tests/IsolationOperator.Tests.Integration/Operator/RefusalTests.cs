@@ -79,7 +79,7 @@ public sealed class RefusalTests(ControlPlaneFixture fixture) : IClassFixture<Co
         ready.Message.Should().Contain("spec.quota.services.nodeports").And.Contain("spec.quota.gpus").And.Contain("Nothing was created");
         var act = () => Admin.CoreV1.ReadNamespaceAsync(tenant.Spec.Namespace);
         (await act.Should().ThrowAsync<HttpOperationException>()).Which.Response.StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await Tenants.EventsAsync(Admin, tenant.Metadata.Name)).Should().Contain(e => e.Reason == "InvalidSpec" && e.Type == "Warning");
+        await Tenants.EventsOnceAsync(Admin, tenant.Metadata.Name, e => e.Reason == "InvalidSpec" && e.Type == "Warning", "an InvalidSpec warning");
 
         // Fixing the spec heals it.
         await Tenants.PatchSpecAsync(Admin, tenant.Metadata.Name, new { quota = new Dictionary<string, string?> { ["services.nodeports"] = null, ["gpus"] = null } });

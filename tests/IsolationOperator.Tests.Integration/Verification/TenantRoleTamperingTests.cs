@@ -53,7 +53,7 @@ public sealed class TenantRoleTamperingTests : IAsyncLifetime
         path.Name.Should().Be("tenant-edit");
         path.ChangedBy.Should().Be("kubectl-patch", "the path names who widened the role");
         path.Opens.Should().Contain("create networking.k8s.io/networkpolicies").And.Contain("helm upgrade");
-        (await Tenants.EventsAsync(Admin, tenant.Metadata.Name)).Should().Contain(e => e.Reason == "IsolationBroken");
+        await Tenants.EventsOnceAsync(Admin, tenant.Metadata.Name, e => e.Reason == "IsolationBroken", "an IsolationBroken event");
 
         // The repair is the chart's: the operator binds tenant roles and may not write them (issue 12).
         var restore = await Kubectl.RunAsync(_plane.KubeconfigPath, "apply", "-f", RepoRoot.File("charts/isolation-operator/files/tenant-clusterroles.yaml"));
