@@ -20,12 +20,11 @@ public sealed class EventRecorder
     public const string Normal = "Normal";
     public const string Warning = "Warning";
     public const string EventNamespace = "kube-system";
+    public const int QueueCapacity = 1000;
 
     private readonly IKubernetes _client;
     private readonly string _instance;
     private readonly ILogger _log;
-    public const int QueueCapacity = 1000;
-
     private readonly EventSeries _series = new(TimeSpan.FromMinutes(10));
     private readonly Channel<Eventsv1Event> _queue = Channel.CreateBounded<Eventsv1Event>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });

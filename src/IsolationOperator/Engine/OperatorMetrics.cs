@@ -16,7 +16,6 @@ public static class OperatorMetrics
         "isolation_operator_workqueue_depth", "Tenants waiting to be reconciled.");
     public static readonly Counter EventsDropped = Metrics.CreateCounter(
         "isolation_operator_events_dropped_total", "Events not written: the queue was full, or the operator was stopping.");
-
     public static readonly Counter Writes = Metrics.CreateCounter(
         "isolation_operator_writes_total", "Writes to the API server by kind and verb.", "kind", "verb");
     public static readonly Counter DriftCorrections = Metrics.CreateCounter(

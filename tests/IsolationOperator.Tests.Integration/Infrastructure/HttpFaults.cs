@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using IsolationOperator.Hosting;
 
 namespace IsolationOperator.Tests.Integration.Infrastructure;
 
@@ -59,8 +60,7 @@ public sealed class HidesNamespace(string ns) : DelegatingHandler
             return new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("404 page not found\n", Encoding.UTF8, "text/plain"), RequestMessage = request };
         }
         var response = await base.SendAsync(request, ct);
-        var isWatch = request.RequestUri.Query.Contains("watch=true", StringComparison.Ordinal);
-        if (request.Method != HttpMethod.Get || isWatch || !response.IsSuccessStatusCode) return response;
+        if (request.Method != HttpMethod.Get || BufferedResponseHandler.IsWatch(request.RequestUri) || !response.IsSuccessStatusCode) return response;
         var text = await response.Content.ReadAsStringAsync(ct);
         if (JsonNode.Parse(text) is not JsonObject list || list["items"] is not JsonArray items) return response;
         foreach (var item in items.ToList())
